@@ -1,0 +1,59 @@
+/**
+ * Who "this process" is: the main program, a pool worker or a `Process`
+ * target. Set once by the worker bootstrap; read by `currentProcess()`,
+ * `isMainProcess()` and friends.
+ *
+ * @module
+ */
+import type { Context } from "../runtime/types.ts";
+
+/** Facts about the running program or worker. */
+export interface ProcessIdentity {
+  /** `"MainProcess"`, `"ThreadPoolWorker-3"`, `"Process-1"`, ... */
+  readonly name: string;
+  /** `"main"` in the program itself, else the role of the worker. */
+  readonly role: "main" | "pool" | "process";
+  /** The context of the worker; undefined in the main program. */
+  readonly context?: Context;
+  /** OS pid in the process context and in the main program. */
+  readonly pid?: number;
+  /** Thread id in the thread context. */
+  readonly threadId?: number;
+  /** Name of the parent, when this is a worker. */
+  readonly parentName?: string;
+  /** OS pid of the parent, when known. */
+  readonly parentPid?: number;
+}
+
+let identity: ProcessIdentity = {
+  name: "MainProcess",
+  role: "main",
+  pid: (globalThis as { process?: { pid?: number } }).process?.pid,
+};
+
+/**
+ * The identity of the running program or worker.
+ *
+ * @returns The current identity.
+ * @example
+ * ```ts
+ * import { getIdentity } from "./identity.ts";
+ * console.log(getIdentity().name);
+ * ```
+ */
+export function getIdentity(): ProcessIdentity {
+  return identity;
+}
+
+/**
+ * Set the identity (worker bootstrap only).
+ *
+ * @param next The worker's identity.
+ * @example
+ * ```ts ignore
+ * setIdentity({ name: "ThreadPoolWorker-1", role: "pool", context: "thread" });
+ * ```
+ */
+export function setIdentity(next: ProcessIdentity): void {
+  identity = next;
+}

@@ -1,0 +1,105 @@
+/**
+ * Wire protocol between the main thread and workers (both contexts).
+ *
+ * Messages are plain structured-clonable objects discriminated by `t`.
+ * Tasks and results travel in batches (flat arrays) so that many small tasks
+ * cost one message. No TS enums: Node's type stripping forbids them.
+ *
+ * @module
+ */
+import type { WireError } from "./error_codec.ts";
+
+/** `fn(...args)` once; the result is the return value. */
+export const MODE_APPLY = 0;
+/** `fn(item)` for each item of a chunk; the result is the array of returns. */
+export const MODE_MAP = 1;
+/** `fn(...item)` for each item of a chunk; the result is the array of returns. */
+export const MODE_STARMAP = 2;
+/** Task application mode. */
+export type TaskMode = typeof MODE_APPLY | typeof MODE_MAP | typeof MODE_STARMAP;
+
+/** Result status: the task returned a value. */
+export const STATUS_OK = 0;
+/** Result status: the task threw; the value is a `WireError`. */
+export const STATUS_ERROR = 1;
+/** Result status: the result could not be cloned; the value is a `WireEncodingFailure`. */
+export const STATUS_ENCODING = 2;
+/** Result status of one task. */
+export type ResultStatus = typeof STATUS_OK | typeof STATUS_ERROR | typeof STATUS_ENCODING;
+
+/**
+ * A function key inside a task batch: a number is the id of a function sent
+ * by source text (see `TasksMessage.fns`); a string is an export name of the
+ * pool's `module`.
+ */
+export type FunctionKey = number | string;
+
+/** A function sent by source: `[id, name, source]`. */
+export type SourceFunction = readonly [id: number, name: string, source: string];
+
+/** How a worker finds its initializer / Process target. */
+export type FunctionRef =
+  | { readonly kind: "source"; readonly name: string; readonly source: string }
+  | { readonly kind: "export"; readonly name: string };
+
+/** What a pool worker gets as `workerData`. */
+export interface PoolWorkerData {
+  readonly role: "pool";
+  /** Worker name, e.g. `ThreadPoolWorker-3`. */
+  readonly name: string;
+  /** Module whose exports may be called by name. */
+  readonly module?: string;
+  readonly initializer?: FunctionRef;
+  readonly initargs: readonly unknown[];
+}
+
+/** What a `Process` worker gets as `workerData`. */
+export interface ProcessWorkerData {
+  readonly role: "process";
+  readonly name: string;
+  readonly module?: string;
+  readonly target: FunctionRef;
+  readonly args: readonly unknown[];
+}
+
+/** main → worker: run these tasks. `batch` is flat: taskId, fnKey, mode, payload, ... */
+export interface TasksMessage {
+  readonly t: "tasks";
+  /** Functions this worker has not seen yet. */
+  readonly fns?: readonly SourceFunction[];
+  readonly batch: readonly unknown[];
+}
+
+/** main → worker: finish what you hold, then exit 0. */
+export interface StopMessage {
+  readonly t: "stop";
+}
+
+/** worker → main: initializer done (or none), ready for tasks. */
+export interface ReadyMessage {
+  readonly t: "ready";
+}
+
+/** worker → main: the initializer threw. */
+export interface InitErrorMessage {
+  readonly t: "initError";
+  readonly error: WireError;
+}
+
+/** worker → main: results, flat: taskId, status, value, ... */
+export interface ResultsMessage {
+  readonly t: "results";
+  readonly batch: readonly unknown[];
+}
+
+/** A result that could not be cloned (becomes `MaybeEncodingError`). */
+export interface WireEncodingFailure {
+  readonly error: WireError;
+  /** `String(value)`-style description of the value that failed. */
+  readonly repr: string;
+}
+
+/** Messages the main thread sends. */
+export type ToWorker = TasksMessage | StopMessage;
+/** Messages a worker sends. */
+export type FromWorker = ReadyMessage | InitErrorMessage | ResultsMessage;

@@ -1,0 +1,143 @@
+/**
+ * Requests from a worker to an object owned by the parent (Python's Manager
+ * design), used by sync primitives, queues and shared values in the process
+ * context.
+ *
+ * Worker side: `callParent()` posts `{ t: "rpc", id, target, method, args }`
+ * through the parent port; the reply `{ t: "rpcReply", id, ok, value }` is
+ * routed back by the worker bootstrap through `handleRpcReply()`.
+ * Main side: the pool / process owner routes every `t: "rpc"` message of a
+ * worker to `serveRpc()`.
+ *
+ * @module
+ */
+import type { ParentPort } from "../runtime/types.ts";
+
+/** worker → main: call `method(...args)` on the parent-owned object `target`. */
+export interface RpcRequest {
+  readonly t: "rpc";
+  readonly id: number;
+  readonly target: string;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** main → worker: the answer to one `RpcRequest`. */
+export interface RpcReply {
+  readonly t: "rpcReply";
+  readonly id: number;
+  readonly ok: boolean;
+  readonly value: unknown;
+}
+
+/** An object the parent serves to workers. Methods may return promises. */
+export type RpcTarget = Record<string, (...args: unknown[]) => unknown>;
+
+const targets = new Map<string, RpcTarget>();
+let port: ParentPort | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+
+/**
+ * Main side: make `target` callable from workers under `id`.
+ *
+ * @param id Unique id that travels inside the object's shared marker.
+ * @param target The object whose methods workers may call.
+ * @example
+ * ```ts
+ * import { registerRpcTarget } from "./rpc.ts";
+ * registerRpcTarget("lock-1", { locked: () => false });
+ * ```
+ */
+export function registerRpcTarget(id: string, target: RpcTarget): void {
+  targets.set(id, target);
+}
+
+/**
+ * Main side: answer one worker request through `reply`.
+ *
+ * @param request The worker's request.
+ * @param reply Posts the reply back to that worker.
+ * @example
+ * ```ts
+ * import { serveRpc } from "./rpc.ts";
+ * serveRpc({ t: "rpc", id: 1, target: "x", method: "m", args: [] }, () => {});
+ * ```
+ */
+export function serveRpc(request: RpcRequest, reply: (message: RpcReply) => void): void {
+  const target = targets.get(request.target);
+  const send = (ok: boolean, value: unknown) => {
+    try {
+      reply({ t: "rpcReply", id: request.id, ok, value });
+    } catch {
+      // the worker is gone; nothing to answer
+    }
+  };
+  if (target === undefined || typeof target[request.method] !== "function") {
+    send(false, new Error(`No shared object '${request.target}' with method '${request.method}'`));
+    return;
+  }
+  try {
+    Promise.resolve(target[request.method](...request.args)).then(
+      (value) => send(true, value),
+      (error) => send(false, error),
+    );
+  } catch (error) {
+    send(false, error);
+  }
+}
+
+/**
+ * Worker side: remember the port requests go through (called by the bootstrap).
+ *
+ * @param parent The worker's channel to its parent.
+ * @example
+ * ```ts ignore
+ * setRpcPort(parent);
+ * ```
+ */
+export function setRpcPort(parent: ParentPort): void {
+  port = parent;
+}
+
+/**
+ * Worker side: call a method of a parent-owned object.
+ *
+ * @param target The object's id.
+ * @param method The method name.
+ * @param args Structured-clonable arguments.
+ * @returns The method's result.
+ * @throws {Error} When not inside a worker, or the parent's method threw.
+ * @example
+ * ```ts ignore
+ * await callParent("lock-1", "acquire", [true, null]);
+ * ```
+ */
+export function callParent(target: string, method: string, args: readonly unknown[]): Promise<unknown> {
+  if (port === undefined) {
+    return Promise.reject(new Error("callParent() is only available inside a worker"));
+  }
+  const id = nextId++;
+  const message: RpcRequest = { t: "rpc", id, target, method, args };
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    port!.post(message);
+  });
+}
+
+/**
+ * Worker side: settle the call a reply belongs to (called by the bootstrap).
+ *
+ * @param reply The parent's reply.
+ * @example
+ * ```ts ignore
+ * handleRpcReply({ t: "rpcReply", id: 1, ok: true, value: 1 });
+ * ```
+ */
+export function handleRpcReply(reply: RpcReply): void {
+  const waiter = pending.get(reply.id);
+  if (waiter === undefined) return;
+  pending.delete(reply.id);
+  if (reply.ok) waiter.resolve(reply.value);
+  else waiter.reject(reply.value);
+}
