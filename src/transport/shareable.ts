@@ -22,9 +22,15 @@ export interface SharedMarker {
 
 /** An object that can cross to a worker as a live handle. */
 export interface Shareable {
-  /** The tag its reviver is registered under, and the state it needs. */
-  [SHAREABLE](): SharedMarker;
+  /**
+   * The tag its reviver is registered under, and the state the other side
+   * needs. `context` says where it goes: `"thread"` may carry a
+   * `SharedArrayBuffer`; `"process"` can't (serve the state over RPC instead).
+   */
+  [SHAREABLE](context: Context): SharedMarker;
 }
+
+import type { Context } from "../runtime/types.ts";
 
 const revivers = new Map<string, (state: unknown) => unknown>();
 
@@ -57,21 +63,22 @@ function isPlainObject(value: object): boolean {
  * objects. Returns the input itself when nothing needed replacing.
  *
  * @param value Any value about to be posted.
+ * @param context Where it is going.
  * @returns The value to post.
  * @example
  * ```ts
  * import { encodeShared } from "./shareable.ts";
- * encodeShared([1, { a: 2 }]);
+ * encodeShared([1, { a: 2 }], "thread");
  * ```
  */
-export function encodeShared(value: unknown): unknown {
+export function encodeShared(value: unknown, context: Context): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (isShareable(value)) return value[SHAREABLE]();
+  if (isShareable(value)) return value[SHAREABLE](context);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      const e = encodeShared(v);
+      const e = encodeShared(v, context);
       if (e !== v) {
         out ??= value.slice();
         out[i] = e;
@@ -83,7 +90,7 @@ export function encodeShared(value: unknown): unknown {
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    const e = encodeShared(v);
+    const e = encodeShared(v, context);
     if (e !== v) {
       out ??= { ...(value as Record<string, unknown>) };
       out[key] = e;
