@@ -1,0 +1,168 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  CHUNK_STRATEGIES,
+  type ChunkPlanner,
+  type ChunkStrategy,
+  isChunkStrategy,
+  planChunks,
+  pythonChunksize,
+} from "../../src/pool/chunking.ts";
+
+/** Drains a planner, with a guard against planners that never finish. */
+function drain(plan: ChunkPlanner, limit = 1_000_000): number[] {
+  const sizes: number[] = [];
+  for (let n = plan.next(); n > 0; n = plan.next()) {
+    sizes.push(n);
+    if (sizes.length > limit) throw new Error("planner did not finish");
+  }
+  return sizes;
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** CPython's Pool._map_async formula, written the way CPython writes it. */
+function cpythonChunksize(n: number, p: number): number {
+  let chunksize = Math.floor(n / (p * 4));
+  const extra = n % (p * 4);
+  if (extra) chunksize += 1;
+  if (n === 0) chunksize = 0;
+  return chunksize;
+}
+
+const STRATEGIES: (ChunkStrategy | number)[] = [...CHUNK_STRATEGIES, 1, 7, 100];
+const TOTALS = [0, 1, 2, 3, 7, 10, 99, 100, 101, 1000, 4097, 100_000];
+const WORKERS = [1, 2, 3, 4, 8, 16];
+
+describe("pythonChunksize()", () => {
+  it("matches CPython's divmod formula", () => {
+    for (const n of TOTALS) {
+      for (const p of WORKERS) assert.equal(pythonChunksize(n, p), cpythonChunksize(n, p));
+    }
+  });
+
+  it("gives the documented values", () => {
+    assert.equal(pythonChunksize(1000, 2), 125);
+    assert.equal(pythonChunksize(1001, 2), 126);
+    assert.equal(pythonChunksize(10, 4), 1);
+    assert.equal(pythonChunksize(0, 4), 0);
+    assert.equal(pythonChunksize(1_000_000, 2), 125_000);
+  });
+
+  it("rejects a bad total or worker count with a RangeError", () => {
+    assert.throws(() => pythonChunksize(-1, 2), RangeError);
+    assert.throws(() => pythonChunksize(1.5, 2), RangeError);
+    assert.throws(() => pythonChunksize(10, 0), /'workers' must be a positive integer, received 0/);
+  });
+});
+
+describe("planChunks()", () => {
+  it("hands out chunk sizes that sum exactly to the total, for every strategy", () => {
+    for (const strategy of STRATEGIES) {
+      for (const n of TOTALS) {
+        for (const p of WORKERS) {
+          const plan = planChunks(strategy, n, p);
+          const sizes = drain(plan);
+          assert.equal(sum(sizes), n, `${strategy} n=${n} P=${p}`);
+          assert.ok(sizes.every((s) => Number.isInteger(s) && s >= 1));
+          assert.equal(plan.remaining, 0);
+          assert.equal(plan.next(), 0, "stays done");
+        }
+      }
+    }
+  });
+
+  it('"python" cuts chunks of exactly ceil(n / 4P), the last one taking the rest', () => {
+    for (const n of [1, 10, 999, 1000, 1001, 12345]) {
+      for (const p of WORKERS) {
+        const size = cpythonChunksize(n, p);
+        const sizes = drain(planChunks("python", n, p));
+        assert.ok(sizes.slice(0, -1).every((s) => s === size));
+        assert.equal(sizes.length, Math.ceil(n / size));
+      }
+    }
+  });
+
+  it('"static" gives each worker one chunk of ceil(n / P)', () => {
+    assert.deepEqual(drain(planChunks("static", 10, 3)), [4, 4, 2]);
+    assert.deepEqual(drain(planChunks("static", 100, 4)), [25, 25, 25, 25]);
+  });
+
+  it("a number is a fixed chunk size", () => {
+    assert.deepEqual(drain(planChunks(4, 10, 2)), [4, 4, 2]);
+    assert.equal(planChunks(4, 10, 2).strategy, "fixed");
+  });
+
+  it('"guided" gives max(ceil(R / P), k), non-increasing', () => {
+    assert.deepEqual(drain(planChunks("guided", 20, 2)), [10, 5, 3, 1, 1]);
+    const sizes = drain(planChunks("guided", 1000, 4, { minChunk: 10 }));
+    assert.deepEqual(sizes.slice(0, 3), [250, 188, 141]);
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] <= sizes[i - 1]);
+    assert.ok(sizes.slice(0, -1).every((s) => s >= 10));
+  });
+
+  it('"factoring" gives batches of P chunks of ceil(R / 2P)', () => {
+    assert.deepEqual(
+      drain(planChunks("factoring", 100, 2)),
+      [25, 25, 13, 13, 6, 6, 3, 3, 2, 2, 1, 1],
+    );
+  });
+
+  it('"auto" starts small, doubles, then follows factoring', () => {
+    const sizes = drain(planChunks("auto", 10_000, 2));
+    assert.deepEqual(sizes.slice(0, 5), [1, 2, 4, 8, 16]);
+    assert.ok(Math.max(...sizes) <= 2500);
+    assert.equal(sizes.at(-1), 1, "ends with small chunks to balance the tail");
+  });
+
+  it('"auto" sizes chunks from the observed per-item time', () => {
+    const plan = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1 });
+    assert.equal(plan.next(), 1);
+    plan.observe(1, 0.001); // 1 µs per item: at least 1000 items per chunk
+    assert.ok(plan.next() >= 1000);
+    const rest = drain(plan);
+    assert.ok(rest.every((s, i) => s >= 1000 || i === rest.length - 1));
+
+    const slow = planChunks("auto", 1000, 2, { targetChunkMs: 1 });
+    slow.next();
+    slow.observe(1, 5); // 5 ms per item: no floor beyond 1
+    const sizes = drain(slow);
+    assert.equal(sizes.at(-1), 1);
+  });
+
+  it("ignores feedback in the fixed strategies", () => {
+    const plan = planChunks("python", 100, 2);
+    plan.observe(13, 1);
+    assert.equal(plan.next(), 13);
+  });
+
+  it("never ends when the total is unknown", () => {
+    for (const strategy of STRATEGIES) {
+      const plan = planChunks(strategy, Infinity, 2);
+      for (let i = 0; i < 100; i++) assert.ok(plan.next() >= 1);
+    }
+    assert.equal(planChunks("python", Infinity, 2).next(), 1);
+  });
+
+  it("rejects bad arguments with TypeError or RangeError", () => {
+    assert.throws(
+      () => planChunks("fast" as ChunkStrategy, 10, 2),
+      (e: unknown) =>
+        e instanceof TypeError && /must be a positive integer or one of .*"auto".*"fast"/
+          .test(e.message),
+    );
+    assert.throws(() => planChunks(0, 10, 2), /'chunksize' must be a positive integer, received 0/);
+    assert.throws(() => planChunks(2.5, 10, 2), RangeError);
+    assert.throws(() => planChunks("auto", -1, 2), RangeError);
+    assert.throws(() => planChunks("auto", 10, 0), RangeError);
+    assert.throws(() => planChunks("guided", 10, 2, { minChunk: 0 }), RangeError);
+    assert.throws(() => planChunks("auto", 10, 2, { targetChunkMs: 0 }), RangeError);
+  });
+});
+
+describe("isChunkStrategy()", () => {
+  it("recognises exactly the strategy names", () => {
+    for (const s of CHUNK_STRATEGIES) assert.ok(isChunkStrategy(s));
+    for (const s of ["", "Python", "fixed", 4, null, undefined]) assert.ok(!isChunkStrategy(s));
+  });
+});
