@@ -1,0 +1,102 @@
+/**
+ * Thread adapter for Node: `node:worker_threads`.
+ *
+ * @module
+ */
+import { parentPort, threadId, Worker, workerData } from "node:worker_threads";
+import type { Backend, ExitInfo, ParentPort, SpawnOptions, WorkerHandle } from "./types.ts";
+
+class NodeThreadHandle implements WorkerHandle {
+  readonly #worker: Worker;
+  #onMessage: (message: unknown) => void = () => {};
+  #onExit: (info: ExitInfo) => void = () => {};
+  #error: Error | undefined;
+  #signal: string | undefined;
+  #exitedPromise: Promise<void>;
+
+  constructor(options: SpawnOptions) {
+    this.#worker = new Worker(options.url, {
+      name: options.name,
+      workerData: options.workerData,
+    });
+    this.#worker.on("message", (message) => this.#onMessage(message));
+    this.#worker.on("error", (error) => (this.#error = error));
+    this.#exitedPromise = new Promise((resolve) => {
+      this.#worker.once("exit", (code) => {
+        const signal = this.#signal;
+        this.#onExit(
+          signal === undefined ? { code, error: this.#error } : { code: null, signal },
+        );
+        resolve();
+      });
+    });
+  }
+
+  get threadId(): number {
+    return this.#worker.threadId;
+  }
+  post(message: unknown, transfer?: Transferable[]): void {
+    this.#worker.postMessage(message, transfer as never);
+  }
+  onMessage(listener: (message: unknown) => void): void {
+    this.#onMessage = listener;
+  }
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#onExit = listener;
+  }
+  terminate(): Promise<void> {
+    this.#signal ??= "SIGTERM";
+    void this.#worker.terminate();
+    return this.#exitedPromise;
+  }
+  kill(): Promise<void> {
+    this.#signal ??= "SIGKILL";
+    void this.#worker.terminate();
+    return this.#exitedPromise;
+  }
+  ref(on: boolean): void {
+    if (on) this.#worker.ref();
+    else this.#worker.unref();
+  }
+}
+
+/**
+ * The `node:worker_threads` backend.
+ *
+ * @returns A thread-context backend.
+ * @example
+ * ```ts ignore
+ * const backend = createNodeThreadBackend();
+ * ```
+ */
+export function createNodeThreadBackend(): Backend {
+  return {
+    runtime: "node",
+    context: "thread",
+    sharesMemory: true,
+    spawn: (options) => new NodeThreadHandle(options),
+  };
+}
+
+/**
+ * Inside a worker thread: the port to the parent.
+ *
+ * @returns The channel to the parent.
+ * @example
+ * ```ts ignore
+ * const port = connectNodeThreadParent();
+ * ```
+ */
+export function connectNodeThreadParent(): ParentPort {
+  const port = parentPort!;
+  const proc = (globalThis as unknown as { process: { exit(code?: number): never } }).process;
+  return {
+    context: "thread",
+    workerData,
+    threadId,
+    post: (message, transfer) => port.postMessage(message, transfer as never),
+    onMessage: (listener) => port.on("message", listener),
+    onDisconnect: (listener) => port.once("close", listener),
+    exit: (code) => proc.exit(code),
+  };
+}

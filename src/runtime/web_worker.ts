@@ -1,0 +1,188 @@
+/**
+ * Thread adapter for Deno and Bun: Web Workers.
+ *
+ * `workerData` travels as the first message. Deno reports no exit event for
+ * a worker that calls `Deno.exit()`/`self.close()`, so the worker side
+ * (`connectWebWorkerParent`) announces its exit with an `__exit` message
+ * before it goes; uncaught errors arrive as `error` events (exit code 1).
+ *
+ * @module
+ */
+import type { Backend, ExitInfo, ParentPort, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+
+const EXIT_TAG = "__mpExit";
+const INIT_TAG = "__mpInit";
+
+interface WebWorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  terminate(): void;
+  ref?(): void;
+  unref?(): void;
+}
+
+type WorkerCtor = new (url: URL, options: { type: "module"; name?: string }) => WebWorkerLike;
+
+class WebWorkerHandle implements WorkerHandle {
+  readonly #worker: WebWorkerLike;
+  #onMessage: (message: unknown) => void = () => {};
+  #onExit: (info: ExitInfo) => void = () => {};
+  #exited = false;
+  #exitedPromise: Promise<void>;
+  #markExited!: () => void;
+
+  constructor(options: SpawnOptions) {
+    const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
+    this.#exitedPromise = new Promise((resolve) => (this.#markExited = resolve));
+    this.#worker = new Ctor(options.url, { type: "module", name: options.name });
+    this.#worker.addEventListener("message", (event) => {
+      const data = (event as MessageEvent).data;
+      if (data !== null && typeof data === "object" && EXIT_TAG in data) {
+        this.#exit({ code: (data as Record<string, number>)[EXIT_TAG] });
+        this.#worker.terminate();
+        return;
+      }
+      this.#onMessage(data);
+    });
+    this.#worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      const e = event as ErrorEvent;
+      const error = e.error instanceof Error ? e.error : new Error(e.message);
+      this.#exit({ code: 1, error });
+      this.#worker.terminate();
+    });
+    // Bun reports the exit code of a worker that ended itself.
+    this.#worker.addEventListener("close", (event) => {
+      this.#exit({ code: (event as Event & { code?: number }).code ?? 0 });
+    });
+    this.#worker.postMessage({ [INIT_TAG]: options.workerData ?? null });
+  }
+
+  #exit(info: ExitInfo): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#markExited();
+    this.#onExit(info);
+  }
+
+  post(message: unknown, transfer?: Transferable[]): void {
+    if (transfer === undefined) this.#worker.postMessage(message);
+    else this.#worker.postMessage(message, transfer);
+  }
+  onMessage(listener: (message: unknown) => void): void {
+    this.#onMessage = listener;
+  }
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#onExit = listener;
+  }
+  terminate(): Promise<void> {
+    if (!this.#exited) {
+      this.#worker.terminate();
+      this.#exit({ code: null, signal: "SIGTERM" });
+    }
+    return this.#exitedPromise;
+  }
+  kill(): Promise<void> {
+    if (!this.#exited) {
+      this.#worker.terminate();
+      this.#exit({ code: null, signal: "SIGKILL" });
+    }
+    return this.#exitedPromise;
+  }
+  ref(on: boolean): void {
+    if (on) this.#worker.ref?.();
+    else this.#worker.unref?.();
+  }
+}
+
+/**
+ * The Web Worker backend (Deno, Bun).
+ *
+ * @param runtime `"deno"` or `"bun"`.
+ * @returns A thread-context backend.
+ * @example
+ * ```ts ignore
+ * const backend = createWebWorkerBackend("deno");
+ * ```
+ */
+export function createWebWorkerBackend(runtime: RuntimeName): Backend {
+  return {
+    runtime,
+    context: "thread",
+    sharesMemory: true,
+    spawn: (options) => new WebWorkerHandle(options),
+  };
+}
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+  close?(): void;
+}
+
+/**
+ * Inside a Web Worker: wait for the init message and return the port.
+ *
+ * @returns The channel to the parent.
+ * @example
+ * ```ts ignore
+ * const port = await connectWebWorkerParent();
+ * ```
+ */
+export function connectWebWorkerParent(): Promise<ParentPort> {
+  const scope = globalThis as unknown as WorkerScope;
+  const deno = (globalThis as { Deno?: { exit(code?: number): never } }).Deno;
+  const proc = (globalThis as { process?: { exit(code?: number): never } }).process;
+  const announce = (code: number) => scope.postMessage({ [EXIT_TAG]: code });
+  if (deno !== undefined) {
+    const realExit = deno.exit.bind(deno);
+    deno.exit = ((code?: number) => {
+      announce(code ?? 0);
+      return realExit(code);
+    }) as (code?: number) => never;
+    if (typeof scope.close === "function") {
+      const realClose = scope.close.bind(scope);
+      scope.close = () => {
+        announce(0);
+        realClose();
+      };
+    }
+  }
+  const exit = (code: number): never => {
+    if (deno !== undefined) return deno.exit(code);
+    return proc!.exit(code);
+  };
+  return new Promise((resolve) => {
+    let listener: (message: unknown) => void = () => {};
+    const backlog: unknown[] = [];
+    let workerData: unknown;
+    let ready = false;
+    scope.addEventListener("message", (event) => {
+      const data = (event as MessageEvent).data;
+      if (!ready && data !== null && typeof data === "object" && INIT_TAG in data) {
+        ready = true;
+        workerData = (data as Record<string, unknown>)[INIT_TAG];
+        resolve(port);
+        return;
+      }
+      if (listener === noop) backlog.push(data);
+      else listener(data);
+    });
+    const noop = listener;
+    const port: ParentPort = {
+      context: "thread",
+      get workerData() {
+        return workerData;
+      },
+      post: (message, transfer) =>
+        transfer === undefined ? scope.postMessage(message) : scope.postMessage(message, transfer),
+      onMessage: (next) => {
+        listener = next;
+        for (const m of backlog.splice(0)) next(m);
+      },
+      onDisconnect: () => {},
+      exit,
+    };
+  });
+}

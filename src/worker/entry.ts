@@ -1,0 +1,28 @@
+/**
+ * Worker entry module: every pool worker and `Process` (thread or child
+ * process) starts here. It connects to the parent, takes on its identity,
+ * registers the revivers of shareable objects, and runs its role.
+ *
+ * @module
+ */
+import { connectParent } from "../runtime/parent_port.ts";
+import { setIdentity } from "../process/identity.ts";
+import type { PoolWorkerData, ProcessWorkerData } from "../transport/protocol.ts";
+import "../transport/revivers.ts";
+
+const port = await connectParent();
+const data = port.workerData as PoolWorkerData | ProcessWorkerData;
+setIdentity({
+  name: data.name,
+  role: data.role,
+  context: port.context,
+  pid: port.pid,
+  threadId: port.threadId,
+});
+if (data.role === "pool") {
+  const { runPoolWorker } = await import("./pool_main.ts");
+  await runPoolWorker(port, data);
+} else {
+  const { runProcess } = await import("./process_main.ts");
+  await runProcess(port, data);
+}

@@ -1,0 +1,116 @@
+/**
+ * Worker side of function transport: compile functions sent by source text
+ * (cached by id) and look up functions exported by the pool's module.
+ *
+ * @module
+ */
+import type { FunctionRef } from "../transport/protocol.ts";
+
+/** A function the worker can call. */
+export type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * Compile a function from its source text, as `fn.toString()` printed it.
+ * Handles declarations, arrows, async/generator functions and method
+ * shorthand (`name(x) { ... }`).
+ *
+ * @param name The function's name (for method shorthand and messages).
+ * @param source Its source text.
+ * @returns The function.
+ * @throws {TypeError} When the source does not compile to a function.
+ * @example
+ * ```ts
+ * import { compileFunction } from "./functions.ts";
+ * console.log(compileFunction("sq", "(x) => x * x")(3));
+ * ```
+ */
+export function compileFunction(name: string, source: string): AnyFunction {
+  let fn: unknown;
+  try {
+    fn = new Function(`return (${source});`)();
+  } catch (first) {
+    try {
+      fn = new Function(`return ({ ${source} })[${JSON.stringify(name)}];`)();
+    } catch {
+      throw new TypeError(
+        `Cannot compile function '${name}' in the worker: ${(first as Error).message}`,
+      );
+    }
+  }
+  if (typeof fn !== "function") {
+    throw new TypeError(`Source of '${name}' did not evaluate to a function`);
+  }
+  return fn as AnyFunction;
+}
+
+let moduleExports: Record<string, unknown> | undefined;
+
+/**
+ * Import the pool's module (once) so its exports can be called by name.
+ *
+ * @param specifier Module URL.
+ * @returns Nothing; afterwards `exportedFunction` can find exports.
+ * @example
+ * ```ts ignore
+ * await loadModule(import.meta.url);
+ * ```
+ */
+export async function loadModule(specifier: string): Promise<void> {
+  moduleExports = await import(specifier);
+}
+
+/**
+ * A function exported by the loaded module.
+ *
+ * @param name Export name.
+ * @returns The function.
+ * @throws {TypeError} When the module has no such exported function.
+ * @example
+ * ```ts ignore
+ * const fn = exportedFunction("square");
+ * ```
+ */
+export function exportedFunction(name: string): AnyFunction {
+  const fn = moduleExports?.[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      moduleExports === undefined
+        ? `Cannot call '${name}' by reference: the pool has no 'module'`
+        : `Cannot call '${name}' by reference: the module exports no function of that name`,
+    );
+  }
+  return fn as AnyFunction;
+}
+
+/**
+ * Resolve an initializer or Process target.
+ *
+ * @param ref How to find it.
+ * @returns The function.
+ * @example
+ * ```ts
+ * import { resolveFunction } from "./functions.ts";
+ * resolveFunction({ kind: "source", name: "f", source: "() => 1" });
+ * ```
+ */
+export function resolveFunction(ref: FunctionRef): AnyFunction {
+  return ref.kind === "source" ? compileFunction(ref.name, ref.source) : exportedFunction(ref.name);
+}
+
+/**
+ * The hint appended to a `ReferenceError` raised by a function sent by source.
+ *
+ * @param name The function's name.
+ * @returns Text to append to the error message.
+ * @example
+ * ```ts
+ * import { closureHint } from "./functions.ts";
+ * console.log(closureHint("work"));
+ * ```
+ */
+export function closureHint(name: string): string {
+  return ` (in '${name || "anonymous"}', which was sent to the worker by source text: such ` +
+    `functions must be self-contained, without closures over outer variables or imports; ` +
+    `pass values as arguments, or export the function and create the pool with ` +
+    `{ module: import.meta.url })`;
+}

@@ -1,0 +1,220 @@
+/**
+ * The task loop of a pool worker: runs batches of tasks in order, one at a
+ * time (async functions are awaited), and sends results back in batches.
+ *
+ * @module
+ */
+import type { ParentPort } from "../runtime/types.ts";
+import { encodeError } from "../transport/error_codec.ts";
+import {
+  type FunctionKey,
+  MODE_APPLY,
+  MODE_STARMAP,
+  type PoolWorkerData,
+  STATUS_ENCODING,
+  STATUS_ERROR,
+  STATUS_OK,
+  type TasksMessage,
+} from "../transport/protocol.ts";
+import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
+import { decodeShared } from "../transport/shareable.ts";
+import {
+  type AnyFunction,
+  closureHint,
+  compileFunction,
+  exportedFunction,
+  loadModule,
+  resolveFunction,
+} from "./functions.ts";
+
+/** Results are sent at least this often while a long batch runs (ms). */
+const FLUSH_INTERVAL_MS = 1;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+async function finishChunk(
+  fn: AnyFunction,
+  items: readonly unknown[],
+  star: boolean,
+  results: unknown[],
+  from: number,
+  pending: PromiseLike<unknown>,
+): Promise<unknown[]> {
+  results[from] = await pending;
+  for (let i = from + 1; i < items.length; i++) {
+    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    results[i] = isThenable(r) ? await r : r;
+  }
+  return results;
+}
+
+function runChunk(fn: AnyFunction, items: readonly unknown[], star: boolean): unknown {
+  const results = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    if (isThenable(r)) return finishChunk(fn, items, star, results, i, r);
+    results[i] = r;
+  }
+  return results;
+}
+
+function throwing(error: unknown): AnyFunction {
+  return () => {
+    throw error;
+  };
+}
+
+function describe(value: unknown): string {
+  try {
+    return typeof value === "function" ? value.toString().slice(0, 200) : String(value).slice(0, 200);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * Serve tasks from the parent until told to stop.
+ *
+ * @param port The channel to the parent.
+ * @param data The pool worker's start data.
+ * @returns Once the initializer ran (tasks keep arriving afterwards).
+ * @example
+ * ```ts ignore
+ * await runPoolWorker(port, data);
+ * ```
+ */
+export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Promise<void> {
+  const fns = new Map<FunctionKey, AnyFunction>();
+  const names = new Map<FunctionKey, string>();
+  let queue: unknown[] = [];
+  let head = 0;
+  let out: unknown[] = [];
+  let busy = 0;
+  let lastFlush = performance.now();
+  let running = false;
+  let ready = false;
+  let stopping = false;
+
+  const fnFor = (key: FunctionKey): AnyFunction => {
+    let fn = fns.get(key);
+    if (fn === undefined) {
+      try {
+        fn = exportedFunction(key as string);
+      } catch (error) {
+        fn = throwing(error);
+      }
+      fns.set(key, fn);
+      names.set(key, String(key));
+    }
+    return fn;
+  };
+
+  const post = (batch: unknown[]): void => {
+    port.post({ t: "results", batch, busy });
+  };
+
+  const flush = (): void => {
+    lastFlush = performance.now();
+    if (out.length === 0) return;
+    const batch = out;
+    out = [];
+    try {
+      post(batch);
+    } catch {
+      // Some result could not be cloned: send one by one, flagging failures.
+      for (let i = 0; i < batch.length; i += 3) {
+        const entry = [batch[i], batch[i + 1], batch[i + 2]];
+        try {
+          post(entry);
+        } catch (error) {
+          post([batch[i], STATUS_ENCODING, { error: encodeError(error), repr: describe(batch[i + 2]) }]);
+        }
+      }
+    }
+    busy = 0;
+  };
+
+  const finish = (): void => {
+    flush();
+    port.exit(0);
+  };
+
+  const drain = async (): Promise<void> => {
+    running = true;
+    while (head < queue.length) {
+      const id = queue[head];
+      const key = queue[head + 1] as FunctionKey;
+      const mode = queue[head + 2] as number;
+      const payload = queue[head + 3];
+      queue[head + 3] = undefined;
+      head += 4;
+      const started = performance.now();
+      let status: number = STATUS_OK;
+      let value: unknown;
+      try {
+        const fn = fnFor(key);
+        const args = decodeShared(payload) as unknown[];
+        value = mode === MODE_APPLY ? fn(...args) : runChunk(fn, args, mode === MODE_STARMAP);
+        if (isThenable(value)) value = await value;
+      } catch (error) {
+        status = STATUS_ERROR;
+        const hint = error instanceof ReferenceError && typeof key === "number"
+          ? closureHint(names.get(key) ?? "")
+          : undefined;
+        value = encodeError(error, hint);
+      }
+      const now = performance.now();
+      busy += now - started;
+      out.push(id, status, value);
+      if (now - lastFlush > FLUSH_INTERVAL_MS) flush();
+    }
+    queue = [];
+    head = 0;
+    flush();
+    running = false;
+    if (stopping) finish();
+  };
+
+  port.onMessage((message) => {
+    const m = message as TasksMessage | { t: "stop" } | RpcReply;
+    if (m.t === "tasks") {
+      if (m.fns !== undefined) {
+        for (const [id, name, source] of m.fns) {
+          names.set(id, name);
+          try {
+            fns.set(id, compileFunction(name, source));
+          } catch (error) {
+            fns.set(id, throwing(error));
+          }
+        }
+      }
+      const batch = m.batch;
+      for (let i = 0; i < batch.length; i++) queue.push(batch[i]);
+      if (ready && !running) void drain();
+    } else if (m.t === "stop") {
+      stopping = true;
+      if (ready && !running) finish();
+    } else if (m.t === "rpcReply") {
+      handleRpcReply(m);
+    }
+  });
+  setRpcPort(port);
+
+  try {
+    if (data.module !== undefined) await loadModule(data.module);
+    if (data.initializer !== undefined) {
+      const init = resolveFunction(data.initializer);
+      const r = init(...(decodeShared(data.initargs) as unknown[]));
+      if (isThenable(r)) await r;
+    }
+  } catch (error) {
+    port.post({ t: "initError", error: encodeError(error) });
+    return;
+  }
+  ready = true;
+  if (stopping && head >= queue.length) finish();
+  else if (head < queue.length) void drain();
+}
