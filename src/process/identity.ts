@@ -23,6 +23,8 @@ export interface ProcessIdentity {
   readonly parentName?: string;
   /** OS pid of the parent, when known. */
   readonly parentPid?: number;
+  /** Whether this worker is a daemon (pool workers are). */
+  readonly daemon?: boolean;
 }
 
 let identity: ProcessIdentity = {

@@ -60,6 +60,12 @@ export interface ProcessWorkerData {
   readonly module?: string;
   readonly target: FunctionRef;
   readonly args: readonly unknown[];
+  /** Whether the `Process` is a daemon (for `currentProcess().daemon`). */
+  readonly daemon?: boolean;
+  /** Name of the parent (for `parentProcess()`). */
+  readonly parentName?: string;
+  /** OS pid of the parent (for `parentProcess()`). */
+  readonly parentPid?: number;
 }
 
 /** main → worker: run these tasks. `batch` is flat: taskId, fnKey, mode, payload, ... */
