@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+/**
+ * npm tarball smoke test (offline).
+ *
+ * Packs the package with `npm pack` (its `prepack` builds dist/), installs the tarball into a
+ * temporary project, type-checks a TypeScript consumer against the shipped declarations, and
+ * runs a `Pool.map` from the installed package under plain Node (no tsx), Bun and Deno
+ * (Deno resolves the bare specifier through the project's package.json and node_modules).
+ *
+ * @module
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bin, ROOT, run, systemNode } from "./_util.mjs";
+
+const keep = process.argv.includes("--keep");
+const work = mkdtempSync(join(tmpdir(), "seed-mp-smoke-"));
+const project = join(work, "project");
+/** @type {string[]} */
+const report = [];
+let failed = false;
+
+try {
+  await step("npm pack", "npm", ["pack", "--pack-destination", work], ROOT);
+  const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack produced no tarball");
+  report.push(`packed ${tarball}`);
+
+  mkdirSync(project);
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "smoke-consumer", private: true, type: "module" }, null, 2),
+  );
+  await step("npm install <tarball>", "npm", [
+    "install",
+    "--offline",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+    join(work, tarball),
+  ], project);
+
+  writeFileSync(join(project, "smoke.mjs"), SMOKE_PROGRAM);
+  writeFileSync(join(project, "consumer.ts"), TS_CONSUMER);
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify(TS_CONFIG, null, 2));
+
+  await step("types: tsc --noEmit (NodeNext consumer)", systemNode(), [
+    bin("tsc"),
+    "-p",
+    "tsconfig.json",
+  ], project);
+  await step("node (plain, no loader)", systemNode(), ["smoke.mjs"], project, /smoke ok/);
+  await step("bun", bin("bun"), ["smoke.mjs"], project, /smoke ok/);
+  await step("deno (node_modules)", bin("deno"), ["run", "-A", "smoke.mjs"], project, /smoke ok/);
+} catch (error) {
+  failed = true;
+  report.push(`FAIL  ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else report.push(`kept ${work}`);
+}
+
+console.log("\ntarball smoke test:");
+for (const line of report) console.log(`  ${line}`);
+process.exitCode = failed ? 1 : 0;
+
+/**
+ * Runs one step; records its result line (and the program's `smoke ok` line when expected).
+ *
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {RegExp} [expect] a line the output must contain
+ */
+async function step(name, command, args, cwd, expect) {
+  console.log(`\n--- ${name} ---`);
+  const result = await run(command, args, { cwd, timeoutMs: 5 * 60_000 });
+  const line = expect ? result.output.split("\n").find((l) => expect.test(l)) : undefined;
+  if (result.code !== 0 || (expect && !line)) {
+    failed = true;
+    report.push(`FAIL  ${name} (exit ${result.code})`);
+    throw new Error(`${name} failed`);
+  }
+  report.push(`PASS  ${name}${line ? `: ${line.trim()}` : ""}`);
+}
+
+/** Runs on Node, Bun and Deno from the installed package; exits on its own after join(). */
+const SMOKE_PROGRAM = `import { Pool } from "@seed/multiprocessing";
+
+const g = globalThis;
+const runtime = g.Bun ? "bun " + g.Bun.version
+  : g.Deno ? "deno " + g.Deno.version.deno
+  : "node " + g.process.version;
+const resolved = import.meta.resolve("@seed/multiprocessing");
+if (!/node_modules\\/@seed\\/multiprocessing\\/dist\\/mod\\.js$/.test(resolved)) {
+  throw new Error("resolved the package to " + resolved + ", not the installed dist/mod.js");
+}
+const pool = new Pool(2);
+const squares = await pool.map((x) => x * x, [1, 2, 3, 4, 5, 6, 7, 8]);
+pool.close();
+await pool.join();
+const expected = JSON.stringify([1, 4, 9, 16, 25, 36, 49, 64]);
+if (JSON.stringify(squares) !== expected) {
+  throw new Error("pool.map returned " + JSON.stringify(squares) + ", expected " + expected);
+}
+console.log("smoke ok on " + runtime + ": pool.map(x => x * x, [1..8]) = " + JSON.stringify(squares)
+  + " from node_modules/@seed/multiprocessing/dist/mod.js");
+`;
+
+/** A strict TypeScript consumer of the published declarations. */
+const TS_CONSUMER = `import { Pool } from "@seed/multiprocessing";
+
+export async function squares(values: number[]): Promise<number[]> {
+  const pool = new Pool(2);
+  try {
+    return await pool.map((x: number) => x * x, values);
+  } finally {
+    await pool.terminate();
+  }
+}
+`;
+
+const TS_CONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    lib: ["ES2022", "ESNext.Disposable", "DOM"],
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: [],
+    typeRoots: [],
+  },
+  files: ["consumer.ts"],
+};
