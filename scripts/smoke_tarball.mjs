@@ -41,9 +41,9 @@ try {
     join(work, tarball),
   ], project);
 
-  writeFileSync(join(project, "smoke.mjs"), SMOKE_PROGRAM);
-  writeFileSync(join(project, "consumer.ts"), TS_CONSUMER);
-  writeFileSync(join(project, "tsconfig.json"), JSON.stringify(TS_CONFIG, null, 2));
+  writeFileSync(join(project, "smoke.mjs"), smokeProgram());
+  writeFileSync(join(project, "consumer.ts"), tsConsumer());
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsConfig(), null, 2));
 
   await step("types: tsc --noEmit (NodeNext consumer)", systemNode(), [
     bin("tsc"),
@@ -87,7 +87,8 @@ async function step(name, command, args, cwd, expect) {
 }
 
 /** Runs on Node, Bun and Deno from the installed package; exits on its own after join(). */
-const SMOKE_PROGRAM = `import { Pool } from "@seed/multiprocessing";
+function smokeProgram() {
+  return `import { Pool } from "@seed/multiprocessing";
 
 const g = globalThis;
 const runtime = g.Bun ? "bun " + g.Bun.version
@@ -108,9 +109,11 @@ if (JSON.stringify(squares) !== expected) {
 console.log("smoke ok on " + runtime + ": pool.map(x => x * x, [1..8]) = " + JSON.stringify(squares)
   + " from node_modules/@seed/multiprocessing/dist/mod.js");
 `;
+}
 
 /** A strict TypeScript consumer of the published declarations. */
-const TS_CONSUMER = `import { Pool } from "@seed/multiprocessing";
+function tsConsumer() {
+  return `import { Pool } from "@seed/multiprocessing";
 
 export async function squares(values: number[]): Promise<number[]> {
   const pool = new Pool(2);
@@ -121,18 +124,21 @@ export async function squares(values: number[]): Promise<number[]> {
   }
 }
 `;
+}
 
-const TS_CONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    lib: ["ES2022", "ESNext.Disposable", "DOM"],
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    strict: true,
-    noEmit: true,
-    skipLibCheck: false,
-    types: [],
-    typeRoots: [],
-  },
-  files: ["consumer.ts"],
-};
+function tsConfig() {
+  return {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2022", "ESNext.Disposable", "DOM"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: [],
+      typeRoots: [],
+    },
+    files: ["consumer.ts"],
+  };
+}
