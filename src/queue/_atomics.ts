@@ -1,0 +1,128 @@
+/**
+ * Futex-style helpers on an `Int32Array` over a `SharedArrayBuffer`: a mutex
+ * (sync and async acquisition) and waits with deadlines. The waits themselves
+ * are `src/runtime/atomics_wait.ts` (which keeps the event loop alive while an
+ * async wait is pending, and polls where `Atomics.waitAsync` is missing).
+ *
+ * The mutex is Drepper's three-state futex lock: 0 free, 1 locked,
+ * 2 locked with (possible) waiters.
+ *
+ * @module
+ */
+
+import { type CellWaitResult, waitCellAsync, waitCellSync } from "../runtime/atomics_wait.ts";
+
+/** Outcome of one wait. */
+export type WaitResult = CellWaitResult;
+
+/**
+ * Milliseconds left until `deadline` (`Infinity` for no deadline), at least 0.
+ *
+ * @param deadline A `performance.now()` time, or `Infinity`.
+ * @returns The remaining time.
+ */
+export function remaining(deadline: number): number {
+  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+}
+
+/**
+ * The deadline for a timeout in ms (`undefined`/`null`: none).
+ *
+ * @param timeout The timeout, already validated and clamped at 0.
+ * @returns A `performance.now()` time or `Infinity`.
+ */
+export function deadlineOf(timeout: number | null | undefined): number {
+  return timeout === null || timeout === undefined ? Infinity : performance.now() + timeout;
+}
+
+/**
+ * Block until `i32[index] !== value`, a notify, or the timeout.
+ *
+ * @param i32 The shared view.
+ * @param index The cell.
+ * @param value The value expected there.
+ * @param timeout Milliseconds, `Infinity` for none.
+ * @param what The call, for the error where this thread may not block.
+ * @returns How the wait ended.
+ */
+export function waitSync(
+  i32: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+  what = "a blocking queue method",
+): WaitResult {
+  return waitCellSync(i32, index, value, timeout, what);
+}
+
+/**
+ * Wait without blocking until `i32[index] !== value`, a notify, or the
+ * timeout; keeps the event loop alive meanwhile.
+ *
+ * @param i32 The shared view.
+ * @param index The cell.
+ * @param value The value expected there.
+ * @param timeout Milliseconds, `Infinity` for none.
+ * @returns How the wait ended.
+ */
+export function waitAsync(
+  i32: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+): Promise<WaitResult> {
+  return waitCellAsync(i32, index, value, timeout);
+}
+
+const SPINS = 64;
+
+/**
+ * Take the mutex at `i32[index]`, blocking the thread while it is held.
+ *
+ * @param i32 The shared view.
+ * @param index The mutex cell.
+ */
+export function lockSync(i32: Int32Array, index: number): void {
+  let c = Atomics.compareExchange(i32, index, 0, 1);
+  for (let i = 0; c !== 0 && i < SPINS; i++) c = Atomics.compareExchange(i32, index, 0, 1);
+  if (c === 0) return;
+  if (c !== 2) c = Atomics.exchange(i32, index, 2);
+  while (c !== 0) {
+    waitSync(i32, index, 2, Infinity);
+    c = Atomics.exchange(i32, index, 2);
+  }
+}
+
+/**
+ * Take the mutex at `i32[index]` without blocking the thread. Returns
+ * synchronously (`undefined`) when it was free, a promise otherwise.
+ *
+ * @param i32 The shared view.
+ * @param index The mutex cell.
+ * @returns Nothing, or a promise settled once the mutex is held.
+ */
+export function lockAsync(i32: Int32Array, index: number): Promise<void> | undefined {
+  let c = Atomics.compareExchange(i32, index, 0, 1);
+  for (let i = 0; c !== 0 && i < SPINS; i++) c = Atomics.compareExchange(i32, index, 0, 1);
+  if (c === 0) return undefined;
+  return (async () => {
+    if (c !== 2) c = Atomics.exchange(i32, index, 2);
+    while (c !== 0) {
+      await waitAsync(i32, index, 2, Infinity);
+      c = Atomics.exchange(i32, index, 2);
+    }
+  })();
+}
+
+/**
+ * Release the mutex at `i32[index]`, waking one waiter if there may be one.
+ *
+ * @param i32 The shared view.
+ * @param index The mutex cell.
+ */
+export function unlock(i32: Int32Array, index: number): void {
+  if (Atomics.sub(i32, index, 1) !== 1) {
+    Atomics.store(i32, index, 0);
+    Atomics.notify(i32, index, 1);
+  }
+}

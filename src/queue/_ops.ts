@@ -1,0 +1,226 @@
+/**
+ * Blocking and non-blocking loops around a `Channel`'s attempts: take the
+ * mutex, try, and when the attempt fails and the caller may wait, wait on the
+ * sequence cell the attempt reported, then try again until the deadline.
+ *
+ * @module
+ */
+import { deadlineOf, remaining, waitAsync, waitSync } from "./_atomics.ts";
+import {
+  type Channel,
+  GET_SEQ,
+  type GetOutcome,
+  PUT_SEQ,
+  type PutStatus,
+  UNFINISHED,
+} from "./_channel.ts";
+
+/**
+ * Add a message, blocking the thread while the channel is full.
+ *
+ * @param ch The channel.
+ * @param bytes The serialised message.
+ * @param block Whether to wait for room.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns The outcome ("full" when no room came in time).
+ */
+export function putSync(
+  ch: Channel,
+  bytes: Uint8Array,
+  block: boolean,
+  timeout?: number | null,
+): PutStatus {
+  const deadline = deadlineOf(timeout);
+  for (;;) {
+    ch.lockSync();
+    const status = ch.tryPut(bytes, block);
+    const seq = ch.lastSeq;
+    ch.unlock();
+    if (status !== "full" || !block) return status;
+    const left = remaining(deadline);
+    if (left > 0) waitSync(ch.i32, GET_SEQ, seq, left);
+    ch.doneWaiting("put");
+    if (left === 0) return lastTryPut(ch, bytes);
+  }
+}
+
+/**
+ * Add a message, waiting without blocking the thread while the channel is full.
+ *
+ * @param ch The channel.
+ * @param bytes The serialised message.
+ * @param block Whether to wait for room.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns The outcome.
+ */
+export async function putAsync(
+  ch: Channel,
+  bytes: Uint8Array,
+  block: boolean,
+  timeout?: number | null,
+): Promise<PutStatus> {
+  const deadline = deadlineOf(timeout);
+  for (;;) {
+    await ch.lockAsync();
+    const status = ch.tryPut(bytes, block);
+    const seq = ch.lastSeq;
+    ch.unlock();
+    if (status !== "full" || !block) return status;
+    const left = remaining(deadline);
+    if (left > 0) await waitAsync(ch.i32, GET_SEQ, seq, left);
+    ch.doneWaiting("put");
+    if (left === 0) return lastTryPut(ch, bytes);
+  }
+}
+
+function lastTryPut(ch: Channel, bytes: Uint8Array): PutStatus {
+  ch.lockSync();
+  try {
+    return ch.tryPut(bytes, false);
+  } finally {
+    ch.unlock();
+  }
+}
+
+function lastTryGet(ch: Channel): GetOutcome {
+  ch.lockSync();
+  try {
+    return ch.tryGet(false);
+  } finally {
+    ch.unlock();
+  }
+}
+
+/**
+ * Take a message, blocking the thread while the channel is empty.
+ *
+ * @param ch The channel.
+ * @param block Whether to wait for a message.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns The bytes, "empty" when none came in time, or "eof".
+ */
+export function getSync(ch: Channel, block: boolean, timeout?: number | null): GetOutcome {
+  const deadline = deadlineOf(timeout);
+  for (;;) {
+    ch.lockSync();
+    const out = ch.tryGet(block);
+    const seq = ch.lastSeq;
+    ch.unlock();
+    if (out !== "empty" || !block) return out;
+    const left = remaining(deadline);
+    if (left > 0) waitSync(ch.i32, PUT_SEQ, seq, left);
+    ch.doneWaiting("get");
+    if (left === 0) return lastTryGet(ch);
+  }
+}
+
+/**
+ * Take a message, waiting without blocking the thread while the channel is empty.
+ *
+ * @param ch The channel.
+ * @param block Whether to wait for a message.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns The bytes, "empty" when none came in time, or "eof".
+ */
+export async function getAsync(
+  ch: Channel,
+  block: boolean,
+  timeout?: number | null,
+): Promise<GetOutcome> {
+  const deadline = deadlineOf(timeout);
+  for (;;) {
+    await ch.lockAsync();
+    const out = ch.tryGet(block);
+    const seq = ch.lastSeq;
+    ch.unlock();
+    if (out !== "empty" || !block) return out;
+    const left = remaining(deadline);
+    if (left > 0) await waitAsync(ch.i32, PUT_SEQ, seq, left);
+    ch.doneWaiting("get");
+    if (left === 0) return lastTryGet(ch);
+  }
+}
+
+/** Whether a message (or end of file) is there to read. */
+function readable(ch: Channel, writerClosedBit: number): boolean {
+  return ch.count() > 0 || (ch.flags() & writerClosedBit) !== 0;
+}
+
+/**
+ * Wait until a message can be read or the writer closed (`Connection.poll`),
+ * blocking the thread.
+ *
+ * @param ch The channel.
+ * @param writerClosedBit The flag that means end of file.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns Whether something is there to read.
+ */
+export function pollSync(ch: Channel, writerClosedBit: number, timeout?: number | null): boolean {
+  const deadline = deadlineOf(timeout);
+  ch.startWaiting();
+  try {
+    for (;;) {
+      const seq = Atomics.load(ch.i32, PUT_SEQ);
+      if (readable(ch, writerClosedBit)) return true;
+      const left = remaining(deadline);
+      if (left === 0) return false;
+      waitSync(ch.i32, PUT_SEQ, seq, left);
+    }
+  } finally {
+    ch.doneWaiting("get");
+  }
+}
+
+/**
+ * `pollSync()` without blocking the thread.
+ *
+ * @param ch The channel.
+ * @param writerClosedBit The flag that means end of file.
+ * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @returns Whether something is there to read.
+ */
+export async function pollAsync(
+  ch: Channel,
+  writerClosedBit: number,
+  timeout?: number | null,
+): Promise<boolean> {
+  const deadline = deadlineOf(timeout);
+  ch.startWaiting();
+  try {
+    for (;;) {
+      const seq = Atomics.load(ch.i32, PUT_SEQ);
+      if (readable(ch, writerClosedBit)) return true;
+      const left = remaining(deadline);
+      if (left === 0) return false;
+      await waitAsync(ch.i32, PUT_SEQ, seq, left);
+    }
+  } finally {
+    ch.doneWaiting("get");
+  }
+}
+
+/**
+ * Block the thread until every task put on a joinable channel is done.
+ *
+ * @param ch The channel.
+ */
+export function joinSync(ch: Channel): void {
+  for (;;) {
+    const n = Atomics.load(ch.i32, UNFINISHED);
+    if (n === 0) return;
+    waitSync(ch.i32, UNFINISHED, n, Infinity);
+  }
+}
+
+/**
+ * `joinSync()` without blocking the thread.
+ *
+ * @param ch The channel.
+ */
+export async function joinAsync(ch: Channel): Promise<void> {
+  for (;;) {
+    const n = Atomics.load(ch.i32, UNFINISHED);
+    if (n === 0) return;
+    await waitAsync(ch.i32, UNFINISHED, n, Infinity);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `JoinableQueue`: a `Queue` that counts unfinished tasks (Python's
+ * `multiprocessing.JoinableQueue`).
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import { registerReviver } from "../transport/shareable.ts";
+import { adoptCore, coreFromState, coreOf, markJoinable, type QueueState } from "./_queue_core.ts";
+import { Queue } from "./queue.ts";
+
+/**
+ * A `Queue` whose consumers report each item done with `taskDone()`, so that
+ * `join()` can wait until every item put has been processed. Every `put`
+ * counts one unfinished task, in whichever worker it happens.
+ *
+ * @typeParam T The type of the items.
+ * @example
+ * ```ts
+ * import { JoinableQueue } from "./joinable_queue.ts";
+ * const q = new JoinableQueue<number>();
+ * await q.put(1);
+ * await q.get();
+ * q.taskDone();
+ * await q.join(); // resolves: nothing unfinished
+ * ```
+ */
+export class JoinableQueue<T = unknown> extends Queue<T> {
+  /**
+   * @param maxsize Most items held at once; 0 (the default) for no bound.
+   * @throws {TypeError} When `maxsize` is not a number.
+   * @throws {RangeError} When `maxsize` is negative or not an integer.
+   */
+  constructor(maxsize: number = 0) {
+    markJoinable();
+    super(maxsize);
+  }
+
+  /**
+   * Report that one item taken from the queue has been processed.
+   *
+   * In a child process (process context) the report travels to the parent;
+   * a call too many is then reported by the child's next call on the queue.
+   *
+   * @throws {ProcessError} When called more times than items were put.
+   * @example
+   * ```ts
+   * import { JoinableQueue } from "./joinable_queue.ts";
+   * const q = new JoinableQueue();
+   * try {
+   *   q.taskDone();
+   * } catch (e) {
+   *   console.log((e as Error).message); // taskDone() called too many times
+   * }
+   * ```
+   */
+  taskDone(): void {
+    if (!coreOf(this).taskDone()) throw new ProcessError("taskDone() called too many times");
+  }
+
+  /**
+   * Wait until every item put on the queue has been reported done.
+   *
+   * @returns Resolves when no task is unfinished.
+   * @example
+   * ```ts
+   * import { JoinableQueue } from "./joinable_queue.ts";
+   * await new JoinableQueue().join(); // nothing was put: resolves at once
+   * ```
+   */
+  join(): Promise<void> {
+    return coreOf(this).join();
+  }
+
+  /**
+   * `join()` that blocks the thread (for worker code).
+   *
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { JoinableQueue } from "./joinable_queue.ts";
+   * new JoinableQueue().joinSync();
+   * ```
+   */
+  joinSync(): void {
+    coreOf(this).joinSync();
+  }
+}
+
+registerReviver("mp.JoinableQueue", (state) => {
+  adoptCore(coreFromState(state as QueueState));
+  return new JoinableQueue();
+});

@@ -1,0 +1,45 @@
+/**
+ * `Pipe()`: two connected `Connection`s (Python's `multiprocessing.Pipe`).
+ *
+ * @module
+ */
+import { Channel } from "./_channel.ts";
+import { LocalConnectionCore } from "./_connection_core.ts";
+import { type Connection, connectionOn } from "./connection.ts";
+
+/**
+ * Make a pipe: two `Connection`s. With `duplex` (the default) each end can
+ * send and receive; without, the first end only receives and the second only
+ * sends, as in Python.
+ *
+ * @typeParam T The type of the values sent.
+ * @param duplex Whether both ends send and receive (default true).
+ * @returns The two ends.
+ * @throws {TypeError} When `duplex` is not a boolean.
+ * @example
+ * ```ts
+ * import { Pipe } from "./pipe.ts";
+ * const [reader, writer] = Pipe<number>(false);
+ * await writer.send(42);
+ * console.log(await reader.recv()); // 42
+ * ```
+ */
+export function Pipe<T = unknown>(duplex: boolean = true): [Connection<T>, Connection<T>] {
+  if (typeof duplex !== "boolean") {
+    throw new TypeError(
+      `Cannot create pipe: 'duplex' must be a boolean, received ${typeof duplex}`,
+    );
+  }
+  const first = Channel.create(0, false);
+  if (!duplex) {
+    return [
+      connectionOn(new LocalConnectionCore(first, undefined)) as Connection<T>,
+      connectionOn(new LocalConnectionCore(undefined, first)) as Connection<T>,
+    ];
+  }
+  const second = Channel.create(0, false);
+  return [
+    connectionOn(new LocalConnectionCore(first, second)) as Connection<T>,
+    connectionOn(new LocalConnectionCore(second, first)) as Connection<T>,
+  ];
+}
