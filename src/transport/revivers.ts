@@ -5,3 +5,4 @@
  *
  * @module
  */
+import "../queue/mod.ts";
