@@ -1,0 +1,348 @@
+/**
+ * Python's `multiprocessing.Process`: run one function in a worker (a child
+ * process or a thread, by context) and wait for it to end.
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import { assertFunction, functionRef } from "../pool/function_ref.ts";
+import { getBackend } from "../runtime/backend.ts";
+import type { Context, ExitInfo, WorkerHandle } from "../runtime/types.ts";
+import { workerEntryUrl } from "../runtime/worker_url.ts";
+import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
+import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { encodeShared } from "../transport/shareable.ts";
+import { addChild, removeChild } from "./children.ts";
+import { exitCodeOf } from "./exit_code.ts";
+import { getIdentity } from "./identity.ts";
+import { checkContext, getStartMethod } from "./start_method.ts";
+
+/** Options of `new Process()`. */
+export interface ProcessOptions {
+  /** The function to run; async functions are awaited. Sent by source text unless `module` exports it. */
+  readonly target: (...args: never[]) => unknown;
+  /** Arguments for `target` (structured-clonable, or shareable primitives). Default `[]`. */
+  readonly args?: Iterable<unknown>;
+  /** Name; default `Process-N`. */
+  readonly name?: string;
+  /** Daemon processes are ended when the parent exits. Default false. */
+  readonly daemon?: boolean;
+  /** `"thread"` or `"process"`; default `getStartMethod()`. */
+  readonly context?: Context;
+  /** A module exporting `target`: the worker imports it and calls the export by name. */
+  readonly module?: string | URL;
+}
+
+let counter = 0;
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+async function targetRef(
+  target: (...args: never[]) => unknown,
+  module: string | undefined,
+): Promise<FunctionRef> {
+  if (module !== undefined) {
+    const exports = (await import(module)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(exports)) {
+      if (value === target) return { kind: "export", name };
+    }
+  }
+  return functionRef(target);
+}
+
+/**
+ * A function running in its own worker, with Python's `Process` API.
+ *
+ * @example
+ * ```ts
+ * import { Process } from "./process.ts";
+ * const p = new Process({ target: (n: number) => console.log(n * 2), args: [21] });
+ * p.start();
+ * await p.join();
+ * console.log(p.exitcode); // 0
+ * ```
+ */
+export class Process {
+  readonly #target: (...args: never[]) => unknown;
+  readonly #args: unknown[];
+  readonly #context: Context;
+  readonly #module: string | undefined;
+  #name: string;
+  #daemon: boolean;
+  #state: "initial" | "started" | "closed" = "initial";
+  #handle: WorkerHandle | undefined;
+  #pendingSignal: "terminate" | "kill" | undefined;
+  #exit: ExitInfo | undefined;
+  #exited: Promise<void> | undefined;
+  #markExited: () => void = () => {};
+
+  /**
+   * @param options Target, arguments, name, daemon flag, context and module.
+   * @throws {TypeError} When `target` is not a function that can be sent, or `args` is not iterable.
+   * @throws {RangeError} When `context` is neither `"thread"` nor `"process"`.
+   */
+  constructor(options: ProcessOptions) {
+    const what = "Cannot create process";
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${what}: expected an options object, received ${describe(options)}`);
+    }
+    assertFunction(options.target, what, "target");
+    const args = options.args ?? [];
+    if (typeof (args as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`${what}: 'args' must be an array, received ${describe(args)}`);
+    }
+    this.#target = options.target;
+    this.#args = [...args];
+    this.#context = checkContext(options.context ?? getStartMethod(), what);
+    this.#module = options.module === undefined ? undefined : String(options.module);
+    if (this.#module === undefined) functionRef(this.#target); // fail early on bound/native
+    this.#name = options.name === undefined ? `Process-${++counter}` : checkName(options.name);
+    this.#daemon = Boolean(options.daemon);
+  }
+
+  /** The process's name (default `Process-N`). */
+  get name(): string {
+    return this.#name;
+  }
+  set name(value: string) {
+    this.#name = checkName(value);
+  }
+
+  /** Whether the process is a daemon (ended when the parent exits); settable before `start()`. */
+  get daemon(): boolean {
+    return this.#daemon;
+  }
+  set daemon(value: boolean) {
+    if (this.#state !== "initial") {
+      throw new ProcessError(
+        `Cannot set daemon of process '${this.#name}': it has already started`,
+      );
+    }
+    this.#daemon = Boolean(value);
+  }
+
+  /** The context it runs in. */
+  get context(): Context {
+    return this.#context;
+  }
+
+  /** OS pid in the process context once started; undefined in the thread context. */
+  get pid(): number | undefined {
+    this.#checkClosed("read pid of");
+    return this.#handle?.pid;
+  }
+
+  /** The pid, or the thread id in the thread context; undefined before start. */
+  get ident(): number | undefined {
+    this.#checkClosed("read ident of");
+    return this.#handle?.pid ?? this.#handle?.threadId;
+  }
+
+  /** null before start and while running; 0 ok, 1 uncaught error, N from exit(N), -N by signal N. */
+  get exitcode(): number | null {
+    this.#checkClosed("read exitcode of");
+    return this.#exit === undefined ? null : exitCodeOf(this.#exit);
+  }
+
+  /**
+   * Start the worker. Returns at once; the returned promise resolves when the
+   * worker has been spawned (so `pid` is known). It never rejects: a worker
+   * that cannot start ends with `exitcode` 1.
+   *
+   * @returns Resolves once the worker is spawned.
+   * @throws {ProcessError} When already started or closed.
+   * @throws {TypeError} When the arguments cannot be sent.
+   */
+  start(): Promise<void> {
+    this.#checkClosed("start");
+    if (this.#state === "started") {
+      throw new ProcessError(`Cannot start process '${this.#name}': it has already been started`);
+    }
+    const args = encodeShared(this.#args, this.#context);
+    try {
+      structuredClone(args);
+    } catch (error) {
+      throw new TypeError(
+        `Cannot start process '${this.#name}': its args could not be sent (${
+          (error as Error).message
+        })`,
+        { cause: error },
+      );
+    }
+    this.#state = "started";
+    this.#exited = new Promise((resolve) => (this.#markExited = resolve));
+    addChild(this);
+    return this.#spawn(args as unknown[]);
+  }
+
+  async #spawn(args: unknown[]): Promise<void> {
+    try {
+      const [backend, target] = await Promise.all([
+        getBackend(this.#context),
+        targetRef(this.#target, this.#module),
+      ]);
+      const me = getIdentity();
+      const workerData: ProcessWorkerData = {
+        role: "process",
+        name: this.#name,
+        module: this.#module,
+        target,
+        args,
+        daemon: this.#daemon,
+        parentName: me.name,
+        parentPid: me.pid ?? (globalThis as { process?: { pid?: number } }).process?.pid,
+      };
+      const handle = backend.spawn({
+        url: workerEntryUrl(),
+        name: this.#name,
+        workerData,
+        daemon: this.#daemon,
+      });
+      this.#handle = handle;
+      handle.onMessage((message) => {
+        if ((message as { t?: unknown } | null)?.t === "rpc") {
+          serveRpc(message as RpcRequest, (reply) => handle.post(reply));
+        }
+      });
+      handle.onExit((info) => this.#ended(info));
+      handle.ref(!this.#daemon);
+      if (this.#pendingSignal === "terminate") void handle.terminate();
+      if (this.#pendingSignal === "kill") void handle.kill();
+    } catch (error) {
+      console.error(`Process ${this.#name} could not start:\n${(error as Error)?.stack ?? error}`);
+      this.#ended({ code: 1, error: error as Error });
+    }
+  }
+
+  #ended(info: ExitInfo): void {
+    if (this.#exit !== undefined) return;
+    this.#exit = info;
+    removeChild(this);
+    this.#markExited();
+  }
+
+  /**
+   * Wait for the process to end, at most `timeout` ms (Python's `join`). After a
+   * timeout it may still run: check `exitcode` or `isAlive()`.
+   *
+   * @param timeout Milliseconds; null/undefined waits forever; negative counts as 0.
+   * @returns Resolves when it ended or the timeout passed.
+   * @throws {ProcessError} (rejects) When it was never started or is closed.
+   */
+  async join(timeout?: number | null): Promise<void> {
+    this.#checkClosed("join");
+    if (this.#state !== "started") {
+      throw new ProcessError(`Cannot join process '${this.#name}': it has not been started`);
+    }
+    if (timeout !== undefined && timeout !== null && typeof timeout !== "number") {
+      throw new TypeError(
+        `Cannot join process '${this.#name}': 'timeout' must be a number, received ${
+          describe(timeout)
+        }`,
+      );
+    }
+    if (this.#exit !== undefined) return;
+    if (timeout === undefined || timeout === null) return this.#exited;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, timeout));
+    });
+    try {
+      await Promise.race([this.#exited, elapsed]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Whether the process has started and not yet ended.
+   *
+   * @returns True while running.
+   * @throws {ProcessError} When closed.
+   */
+  isAlive(): boolean {
+    this.#checkClosed("query");
+    return this.#state === "started" && this.#exit === undefined;
+  }
+
+  /**
+   * Stop it with SIGTERM (a thread is stopped too); `exitcode` becomes -15.
+   * Does nothing once it has ended.
+   *
+   * @throws {ProcessError} When never started, or closed.
+   */
+  terminate(): void {
+    this.#signal("terminate");
+  }
+
+  /**
+   * Stop it with SIGKILL (a thread is stopped too); `exitcode` becomes -9.
+   * Does nothing once it has ended.
+   *
+   * @throws {ProcessError} When never started, or closed.
+   */
+  kill(): void {
+    this.#signal("kill");
+  }
+
+  #signal(how: "terminate" | "kill"): void {
+    this.#checkClosed(how);
+    if (this.#state !== "started") {
+      throw new ProcessError(`Cannot ${how} process '${this.#name}': it has not been started`);
+    }
+    if (this.#exit !== undefined) return;
+    if (this.#handle === undefined) this.#pendingSignal ??= how;
+    else if (how === "kill") void this.#handle.kill();
+    else void this.#handle.terminate();
+  }
+
+  /**
+   * Release the process object (Python's `close`); afterwards it refuses use.
+   *
+   * @throws {ProcessError} While it is still running.
+   */
+  close(): void {
+    if (this.#state === "started" && this.#exit === undefined) {
+      throw new ProcessError(
+        `Cannot close process '${this.#name}' while it is still running; ` +
+          `call join() or terminate() first`,
+      );
+    }
+    this.#state = "closed";
+    this.#handle = undefined;
+  }
+
+  /**
+   * A description like Python's repr.
+   *
+   * @returns e.g. `<Process name='Process-1' pid=1234 started>`.
+   */
+  toString(): string {
+    if (this.#state === "closed") return `<Process name='${this.#name}' closed>`;
+    const parts = [`<Process name='${this.#name}'`];
+    const ident = this.#handle?.pid ?? this.#handle?.threadId;
+    if (ident !== undefined) {
+      parts.push(`${this.#handle?.pid !== undefined ? "pid" : "ident"}=${ident}`);
+    }
+    if (this.#state === "initial") parts.push("initial");
+    else if (this.#exit === undefined) parts.push("started");
+    else parts.push(`stopped exitcode=${exitCodeOf(this.#exit)}`);
+    if (this.#daemon) parts.push("daemon");
+    return `${parts.join(" ")}>`;
+  }
+
+  #checkClosed(what: string): void {
+    if (this.#state === "closed") {
+      throw new ProcessError(`Cannot ${what} process '${this.#name}': process object is closed`);
+    }
+  }
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== "string") {
+    throw new TypeError(`Cannot name process: 'name' must be a string, received ${describe(name)}`);
+  }
+  return name;
+}

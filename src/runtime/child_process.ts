@@ -1,0 +1,225 @@
+/**
+ * Process adapter: child processes through `node:child_process.fork`, which
+ * Deno, Bun and Node all provide, with `serialization: "advanced"` (structured
+ * clone semantics on the IPC channel).
+ *
+ * The child runs the worker entry under the same runtime as the parent: Node
+ * forks Node (adding tsx's loader for a `.ts` entry when Node cannot strip
+ * types), Deno forks `deno run -A` (its `fork()` builds that command line),
+ * Bun forks Bun. `workerData` travels as the first IPC message; the child's
+ * side is `child_port.ts`.
+ *
+ * Runtime differences handled here:
+ * - Deno's `send()` does not throw for a value that cannot be cloned (and a
+ *   failed send breaks its IPC channel), so messages are checked with
+ *   `v8.serialize()` first.
+ * - Deno's IPC reader throws an uncaught `UnexpectedEof` when a child dies in
+ *   the middle of a message; that is swallowed (the exit is reported anyway).
+ * - Under `node --test` the parent's `execArgv` holds test-runner flags, so
+ *   only a few harmless flags are passed on.
+ *
+ * @module
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import * as v8 from "node:v8";
+import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+
+/** Marks the first IPC message: it carries `workerData`. */
+export const INIT_KEY = "__seedMpInit";
+
+/** Children alive now; signalled when the parent exits. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+let denoGuardInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const child of live) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+function installDenoGuard(): void {
+  if (denoGuardInstalled) return;
+  denoGuardInstalled = true;
+  const target = globalThis as {
+    addEventListener?: (type: string, fn: (e: Event) => void) => void;
+  };
+  target.addEventListener?.("error", (event) => {
+    const error = (event as ErrorEvent).error as { name?: string; message?: string } | undefined;
+    if (error?.name === "UnexpectedEof" && /ipc/i.test(error.message ?? "")) {
+      event.preventDefault();
+    }
+  });
+}
+
+/** Flags of the parent that are safe and useful to pass on to a Node child. */
+const PASS_FLAGS = [
+  /^--max-old-space-size=/,
+  /^--max-semi-space-size=/,
+  /^--stack-size=/,
+  /^--expose[-_]gc$/,
+  /^--enable-source-maps$/,
+  /^--no-warnings$/,
+  /^--conditions=/,
+  /^--experimental-strip-types$/,
+  /^--experimental-transform-types$/,
+  /^--no-experimental-strip-types$/,
+];
+
+let tsxLoader: string | undefined;
+
+function resolveTsx(): string {
+  if (tsxLoader !== undefined) return tsxLoader;
+  const attempts = [
+    () => import.meta.resolve("tsx"),
+    () => createRequire(`${process.cwd()}/`).resolve("tsx"),
+  ];
+  for (const attempt of attempts) {
+    try {
+      const found = attempt();
+      tsxLoader = found.startsWith("file:") ? found : new URL(`file://${found}`).href;
+      return tsxLoader;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error(
+    "Cannot start a child process for a .ts worker entry: this Node cannot strip types and " +
+      "'tsx' could not be found (install it, or run the npm build)",
+  );
+}
+
+function nodeExecArgv(url: URL): string[] {
+  const args = process.execArgv.filter((flag) => PASS_FLAGS.some((re) => re.test(flag)));
+  const features = process.features as { typescript?: string | false };
+  if (url.pathname.endsWith(".ts") && !features.typescript) {
+    args.push("--import", resolveTsx());
+  }
+  return args;
+}
+
+class ChildProcessHandle implements WorkerHandle {
+  readonly #child: ChildProcess;
+  readonly #checkClone: boolean;
+  #onMessage: (message: unknown) => void = () => {};
+  #onExit: (info: ExitInfo) => void = () => {};
+  #exit: ExitInfo | undefined;
+  #exited: Promise<void>;
+
+  constructor(runtime: RuntimeName, options: SpawnOptions) {
+    this.#checkClone = runtime === "deno";
+    const env: Record<string, string | undefined> = { ...process.env, SEED_MP_CHILD: "1" };
+    this.#child = fork(fileURLToPath(options.url), [], {
+      serialization: "advanced",
+      env,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      ...(runtime === "node" ? { execArgv: nodeExecArgv(options.url) } : {}),
+    });
+    const child = this.#child;
+    live.add(child);
+    let settle!: () => void;
+    this.#exited = new Promise((resolve) => (settle = resolve));
+    const finish = (info: ExitInfo) => {
+      if (this.#exit !== undefined) return;
+      this.#exit = info;
+      live.delete(child);
+      this.#onExit(info);
+      settle();
+    };
+    child.on("message", (message) => this.#onMessage(message));
+    // "close" comes after the IPC channel has delivered its last message
+    // ("exit" may come before it on Bun).
+    child.on("close", (code, signal) => {
+      finish(signal === null ? { code: code ?? 1 } : { code: null, signal });
+    });
+    child.on("error", (error) => {
+      // A spawn failure never gets an "exit"; later errors (a send to a closed
+      // channel) are followed by "exit" and need nothing here.
+      if (child.pid === undefined) finish({ code: 1, error });
+    });
+    this.#send({ [INIT_KEY]: true, workerData: options.workerData });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  #send(message: unknown): void {
+    if (this.#checkClone) v8.serialize(message);
+    // With a callback, a send to a dead child reports there instead of
+    // raising an "error" event; its exit is reported through onExit.
+    this.#child.send(message as never, () => {});
+  }
+
+  post(message: unknown, _transfer?: Transferable[]): void {
+    if (this.#exit !== undefined || !this.#child.connected) return;
+    this.#send(message);
+  }
+  onMessage(listener: (message: unknown) => void): void {
+    this.#onMessage = listener;
+  }
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#onExit = listener;
+    if (this.#exit !== undefined) listener(this.#exit);
+  }
+  terminate(): Promise<void> {
+    return this.#signal("SIGTERM");
+  }
+  kill(): Promise<void> {
+    return this.#signal("SIGKILL");
+  }
+  #signal(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+    if (this.#exit === undefined) {
+      try {
+        this.#child.kill(signal);
+      } catch {
+        // already gone; "exit" follows
+      }
+    }
+    return this.#exited;
+  }
+  ref(on: boolean): void {
+    const channel = this.#child.channel as { ref?(): void; unref?(): void } | null | undefined;
+    if (on) {
+      this.#child.ref();
+      channel?.ref?.();
+    } else {
+      this.#child.unref();
+      channel?.unref?.();
+    }
+  }
+}
+
+/**
+ * The child-process backend for `runtime` (the runtime running this code).
+ *
+ * @param runtime The current runtime; children run under the same one.
+ * @returns A process-context backend.
+ * @example
+ * ```ts ignore
+ * import { createChildProcessBackend } from "./child_process.ts";
+ * const backend = createChildProcessBackend("node");
+ * const worker = backend.spawn({ url: workerEntryUrl(), workerData });
+ * ```
+ */
+export function createChildProcessBackend(runtime: RuntimeName): Backend {
+  installExitHook();
+  if (runtime === "deno") installDenoGuard();
+  return {
+    runtime,
+    context: "process",
+    sharesMemory: false,
+    spawn: (options) => new ChildProcessHandle(runtime, options),
+  };
+}
