@@ -6,3 +6,4 @@
  * @module
  */
 import "../queue/mod.ts";
+import "../sync/mod.ts";

@@ -11,7 +11,9 @@
  *
  * @module
  */
+import { BrokenBarrierError, Empty, Full, ProcessError, TimeoutError } from "../errors.ts";
 import type { ParentPort } from "../runtime/types.ts";
+import { decodeError, encodeError, type WireError } from "./error_codec.ts";
 
 /** worker → main: call `method(...args)` on the parent-owned object `target`. */
 export interface RpcRequest {
@@ -27,7 +29,25 @@ export interface RpcReply {
   readonly t: "rpcReply";
   readonly id: number;
   readonly ok: boolean;
+  /** The result, or a `WireError` when `ok` is false. */
   readonly value: unknown;
+}
+
+/** Library errors an RPC failure is rebuilt as (by name), keeping their class. */
+const LIBRARY_ERRORS: Record<string, new (message?: string) => Error> = {
+  ProcessError,
+  BrokenBarrierError,
+  TimeoutError,
+  Empty,
+  Full,
+};
+
+function rebuildError(wire: WireError): unknown {
+  const Ctor = LIBRARY_ERRORS[wire.name];
+  if (Ctor === undefined || wire.thrown !== undefined) return decodeError(wire);
+  const error = new Ctor(wire.message);
+  Object.assign(error, wire.props);
+  return error;
 }
 
 /** An object the parent serves to workers. Methods may return promises. */
@@ -68,7 +88,7 @@ export function serveRpc(request: RpcRequest, reply: (message: RpcReply) => void
   const target = targets.get(request.target);
   const send = (ok: boolean, value: unknown) => {
     try {
-      reply({ t: "rpcReply", id: request.id, ok, value });
+      reply({ t: "rpcReply", id: request.id, ok, value: ok ? value : encodeError(value) });
     } catch {
       // the worker is gone; nothing to answer
     }
@@ -113,7 +133,11 @@ export function setRpcPort(parent: ParentPort): void {
  * await callParent("lock-1", "acquire", [true, null]);
  * ```
  */
-export function callParent(target: string, method: string, args: readonly unknown[]): Promise<unknown> {
+export function callParent(
+  target: string,
+  method: string,
+  args: readonly unknown[],
+): Promise<unknown> {
   if (port === undefined) {
     return Promise.reject(new Error("callParent() is only available inside a worker"));
   }
@@ -139,5 +163,5 @@ export function handleRpcReply(reply: RpcReply): void {
   if (waiter === undefined) return;
   pending.delete(reply.id);
   if (reply.ok) waiter.resolve(reply.value);
-  else waiter.reject(reply.value);
+  else waiter.reject(rebuildError(reply.value as WireError));
 }

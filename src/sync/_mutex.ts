@@ -1,0 +1,110 @@
+/**
+ * The mutex under `Lock`, `RLock` and `Barrier`: Drepper's three-state futex
+ * lock on `i32[at]` (0 free, 1 locked, 2 locked and maybe waited for), with
+ * the owner's id recorded in `i32[at + 1]`.
+ *
+ * @module
+ */
+import { type Algorithm, cell } from "./_drive.ts";
+
+/** Cells a mutex takes. */
+export const MUTEX_CELLS = 2;
+
+/**
+ * Take the mutex if it is free.
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param owner Who takes it.
+ * @returns Whether it was taken.
+ */
+export function tryLock(i32: Int32Array, at: number, owner: number): boolean {
+  if (Atomics.compareExchange(i32, at, 0, 1) !== 0) return false;
+  Atomics.store(i32, at + 1, owner);
+  return true;
+}
+
+/**
+ * Take the mutex, waiting until `deadline` at most.
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param owner Who takes it.
+ * @param deadline A `performance.now()` time or `Infinity`.
+ * @returns Whether it was taken.
+ */
+export function* lock(
+  i32: Int32Array,
+  at: number,
+  owner: number,
+  deadline: number,
+): Algorithm<boolean> {
+  let c = Atomics.compareExchange(i32, at, 0, 1);
+  for (let spin = 0; c !== 0 && spin < 32; spin++) c = Atomics.compareExchange(i32, at, 0, 1);
+  if (c !== 0) {
+    if (c !== 2) c = Atomics.exchange(i32, at, 2);
+    while (c !== 0) {
+      if (performance.now() >= deadline) return false;
+      yield cell(i32, at, 2, deadline);
+      c = Atomics.exchange(i32, at, 2);
+    }
+  }
+  Atomics.store(i32, at + 1, owner);
+  return true;
+}
+
+/**
+ * Take a mutex that is only ever held briefly, blocking the thread (or
+ * spinning, where the thread may not block).
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param owner Who takes it.
+ */
+export function lockBrief(i32: Int32Array, at: number, owner: number): void {
+  for (;;) {
+    for (let spin = 0; spin < 1000; spin++) if (tryLock(i32, at, owner)) return;
+    try {
+      const state = Atomics.load(i32, at);
+      if (state !== 0) Atomics.wait(i32, at, state, 1);
+    } catch {
+      // this thread may not block: keep spinning
+    }
+  }
+}
+
+/**
+ * Release the mutex, waking one waiter if there may be one.
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @returns False when it was not locked (nothing changed).
+ */
+export function unlock(i32: Int32Array, at: number): boolean {
+  for (;;) {
+    const state = Atomics.load(i32, at);
+    if (state === 0) return false;
+    Atomics.store(i32, at + 1, 0);
+    if (Atomics.compareExchange(i32, at, state, 0) === state) {
+      if (state === 2) Atomics.notify(i32, at, 1);
+      return true;
+    }
+  }
+}
+
+/** What `Condition` needs from its lock (a `Lock` or an `RLock`). */
+export interface LockInternals {
+  /** Whether `owner` holds the lock. */
+  isOwned(owner: number): boolean;
+  /** Release the lock completely; returns what `acquireRestore()` needs. */
+  releaseSave(owner: number): number;
+  /** Take the lock again as `releaseSave()` left it. */
+  acquireRestore(owner: number, saved: number): Algorithm<boolean>;
+  /** `acquire()` on behalf of `owner`, waiting `ms` at most (0: not at all). */
+  acquireAs(owner: number, ms: number): Algorithm<boolean>;
+  /** `release()` on behalf of `owner`. */
+  releaseAs(owner: number): void;
+}
+
+/** Key of the method that returns a lock's `LockInternals` (undefined for a proxy). */
+export const LOCK_INTERNALS: unique symbol = Symbol("@seed/multiprocessing.lockInternals");

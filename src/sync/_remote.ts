@@ -1,0 +1,122 @@
+/**
+ * The process context (Python's Manager design): a child process cannot share
+ * memory with its parent, so a primitive passed to a child stays in the parent,
+ * which serves it over the IPC channel (`src/transport/rpc.ts`); the child
+ * gets an object of the same class whose methods are requests to the parent.
+ *
+ * - `serve()` (parent side) registers an object's RPC methods once and
+ *   returns its id; `served()` finds it again (an object that comes back to
+ *   its owner is the original, not a proxy);
+ * - `Remote` (child side) calls the parent on the child's behalf, passing the
+ *   child's owner id first;
+ * - `noBlockingInChild()` is the error of the blocking `...Sync` forms and the
+ *   synchronous queries in a child, which can't wait for the parent's answer.
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { ownerId } from "./_owner.ts";
+
+const ids = new WeakMap<object, string>();
+const objects = new Map<string, object>();
+let counter = 0;
+
+/**
+ * Parent side: make `object` callable from child processes (once) and return
+ * its id.
+ *
+ * @param object The primitive.
+ * @param tag Its class name, the id's prefix.
+ * @param methods Its RPC methods; each receives the caller's owner id first.
+ * @returns The id that travels in the marker.
+ */
+export function serve(object: object, tag: string, methods: () => RpcTarget): string {
+  let id = ids.get(object);
+  if (id === undefined) {
+    const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+    id = `${tag}:${pid}:${++counter}`;
+    ids.set(object, id);
+    objects.set(id, object);
+    registerRpcTarget(id, methods());
+  }
+  return id;
+}
+
+/**
+ * The object this process serves under `id`, if any.
+ *
+ * @param id An id from `serve()`.
+ * @returns The original object.
+ */
+export function served(id: string): object | undefined {
+  return objects.get(id);
+}
+
+const proxies = new Map<string, object>();
+
+/**
+ * Child side: the one proxy object for `id` in this process (the same object
+ * every time it arrives), built by `make` the first time.
+ *
+ * @param id The served object's id.
+ * @param make Builds the proxy.
+ * @returns The original (when this process serves it) or the proxy.
+ */
+export function proxyFor<T extends object>(id: string, make: () => T): T {
+  const own = objects.get(id);
+  if (own !== undefined) return own as T;
+  let proxy = proxies.get(id);
+  if (proxy === undefined) {
+    proxy = make();
+    proxies.set(id, proxy);
+  }
+  return proxy as T;
+}
+
+/** A child's handle on an object its parent serves. */
+export class Remote {
+  /** The served object's id. */
+  readonly id: string;
+  /** @param id The served object's id. */
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  /**
+   * Call `method(owner, ...args)` in the parent.
+   *
+   * @param method The RPC method.
+   * @param args Its arguments after the owner id.
+   * @returns Its result.
+   */
+  call(method: string, ...args: unknown[]): Promise<unknown> {
+    return callParent(this.id, method, [ownerId(), ...args]);
+  }
+
+  /**
+   * Call a method whose result nobody waits for (`release()`, `set()`, ...).
+   * Requests from one child are served in order, so a later request sees its
+   * effect. A failure is re-raised as an unhandled rejection.
+   *
+   * @param method The RPC method.
+   * @param args Its arguments after the owner id.
+   */
+  send(method: string, ...args: unknown[]): void {
+    void this.call(method, ...args);
+  }
+}
+
+/**
+ * The error of a blocking call or synchronous query made in a child process.
+ *
+ * @param what The call, e.g. `"Lock.acquireSync()"`.
+ * @param instead The async call to use instead.
+ * @returns The error to throw.
+ */
+export function noBlockingInChild(what: string, instead: string): ProcessError {
+  return new ProcessError(
+    `Cannot call ${what} in the process context: the object lives in the parent process and ` +
+      `a child process cannot wait synchronously for its answer; use ${instead} instead`,
+  );
+}

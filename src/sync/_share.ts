@@ -1,0 +1,88 @@
+/**
+ * Markers of the sync primitives and shared values: what crosses to a worker
+ * in place of the object, and how the other side revives it.
+ *
+ * - to a thread: the object's `SharedArrayBuffer` (shared memory), plus the
+ *   counter that numbers threads (see `_owner.ts`);
+ * - to a child process: the id under which the parent serves the object.
+ *
+ * @module
+ */
+import type { Context } from "../runtime/types.ts";
+import type { RpcTarget } from "../transport/rpc.ts";
+import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
+import { adoptOwnerCounter, ownerCounter } from "./_owner.ts";
+import { proxyFor, Remote, serve, served } from "./_remote.ts";
+
+/** The state inside a marker. */
+export type MarkerState =
+  | {
+    readonly mode: "thread";
+    readonly cells: SharedArrayBuffer;
+    readonly counter?: SharedArrayBuffer;
+    readonly extra: unknown;
+  }
+  | { readonly mode: "process"; readonly id: string; readonly extra: unknown };
+
+/** What a primitive tells `marker()` about itself. */
+export interface ShareSpec {
+  /** The class name, the reviver's tag. */
+  readonly tag: string;
+  /** Its shared memory (undefined in a child-process proxy). */
+  readonly cells: SharedArrayBuffer | undefined;
+  /** Its id when it is a child-process proxy. */
+  readonly remote: Remote | undefined;
+  /** Its RPC methods, for serving it to child processes. */
+  readonly methods: () => RpcTarget;
+  /** Whatever else the other side needs (cloneable). */
+  readonly extra?: unknown;
+}
+
+/**
+ * Build the marker of a primitive bound for `context`.
+ *
+ * @param object The primitive.
+ * @param context Where it goes.
+ * @param spec What it says about itself.
+ * @returns The marker.
+ */
+export function marker(object: object, context: Context, spec: ShareSpec): SharedMarker {
+  const extra = spec.extra;
+  if (spec.remote !== undefined) {
+    return { __mpShared: spec.tag, state: { mode: "process", id: spec.remote.id, extra } };
+  }
+  if (context === "thread") {
+    const state: MarkerState = {
+      mode: "thread",
+      cells: spec.cells!,
+      counter: ownerCounter(),
+      extra,
+    };
+    return { __mpShared: spec.tag, state };
+  }
+  const id = serve(object, spec.tag, spec.methods);
+  return { __mpShared: spec.tag, state: { mode: "process", id, extra } };
+}
+
+/**
+ * Register the reviver of a primitive.
+ *
+ * @param tag Its class name.
+ * @param fromCells Builds a thread-side object on the shared memory.
+ * @param fromRemote Builds a child-process proxy.
+ */
+export function registerPrimitive(
+  tag: string,
+  fromCells: (cells: SharedArrayBuffer, extra: unknown) => object,
+  fromRemote: (remote: Remote, extra: unknown) => object,
+): void {
+  registerReviver(tag, (raw) => {
+    const state = raw as MarkerState;
+    if (state.mode === "thread") {
+      adoptOwnerCounter(state.counter);
+      return fromCells(state.cells, state.extra);
+    }
+    return served(state.id) ??
+      proxyFor(state.id, () => fromRemote(new Remote(state.id), state.extra));
+  });
+}

@@ -1,0 +1,388 @@
+/**
+ * `Barrier`: a meeting point for a fixed number of threads or processes
+ * (Python's `multiprocessing.Barrier`).
+ *
+ * @module
+ */
+import { BrokenBarrierError } from "../errors.ts";
+import type { Context } from "../runtime/types.ts";
+import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { compileFunction } from "../worker/functions.ts";
+import { checkTimeout, deadlineAfter, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
+import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
+import { lock, lockBrief, MUTEX_CELLS, unlock } from "./_mutex.ts";
+import { ownerId } from "./_owner.ts";
+import { noBlockingInChild, type Remote } from "./_remote.ts";
+import { marker, registerPrimitive } from "./_share.ts";
+
+/** Cells after the mutex: a sequence number to sleep on, the state, the waiters. */
+const SEQ = MUTEX_CELLS;
+const STATE = MUTEX_CELLS + 1;
+const COUNT = MUTEX_CELLS + 2;
+const CELLS = MUTEX_CELLS + 3;
+
+/** States, as in CPython's `threading.Barrier` (plus ACTION: the action is running). */
+const FILLING = 0;
+const DRAINING = 1;
+const ACTION = 2;
+const RESETTING = -1;
+const BROKEN = -2;
+
+/** Options of `new Barrier(parties, options)`. */
+export interface BarrierOptions {
+  /** Called by one participant (the last to arrive) before the others are released. */
+  readonly action?: () => unknown;
+  /** Default timeout of `wait()` in ms (`null`/`undefined`: forever). */
+  readonly timeout?: number | null;
+}
+
+interface Config {
+  readonly parties: number;
+  readonly timeout: number | null;
+  readonly action?: { readonly name: string; readonly source: string };
+}
+
+let reviving: { from: SharedArrayBuffer | Remote; config: Config } | undefined;
+
+function bump(cells: Int32Array): void {
+  Atomics.add(cells, SEQ, 1);
+  Atomics.notify(cells, SEQ);
+}
+
+/** Holding the mutex: release it, sleep until the state changes or the deadline, retake it. */
+function* condWait(cells: Int32Array, owner: number, deadline: number): Algorithm<boolean> {
+  const seq = Atomics.load(cells, SEQ);
+  unlock(cells, 0);
+  const outcome = performance.now() >= deadline
+    ? "timed-out"
+    : yield cell(cells, SEQ, seq, deadline);
+  yield* lock(cells, 0, owner, Infinity);
+  return outcome !== "timed-out";
+}
+
+function leave(cells: Int32Array): void {
+  const left = Atomics.sub(cells, COUNT, 1) - 1;
+  const state = Atomics.load(cells, STATE);
+  if (left === 0 && (state === RESETTING || state === DRAINING)) {
+    Atomics.store(cells, STATE, FILLING);
+    bump(cells);
+  }
+}
+
+function fail(cells: Int32Array, breakIt: boolean): never {
+  if (breakIt) {
+    Atomics.store(cells, STATE, BROKEN);
+    bump(cells);
+  }
+  leave(cells);
+  unlock(cells, 0);
+  throw new BrokenBarrierError();
+}
+
+function* waitAs(
+  cells: Int32Array,
+  parties: number,
+  action: (() => unknown) | undefined,
+  owner: number,
+  ms: number,
+): Algorithm<number> {
+  const deadline = deadlineAfter(ms);
+  yield* lock(cells, 0, owner, Infinity);
+  let state = Atomics.load(cells, STATE);
+  while (state === DRAINING || state === RESETTING || state === ACTION) {
+    yield* condWait(cells, owner, Infinity);
+    state = Atomics.load(cells, STATE);
+  }
+  if (state === BROKEN) {
+    unlock(cells, 0);
+    throw new BrokenBarrierError();
+  }
+  const index = Atomics.add(cells, COUNT, 1);
+  if (index + 1 === parties) {
+    if (action !== undefined) {
+      Atomics.store(cells, STATE, ACTION);
+      unlock(cells, 0);
+      let failure: { error: unknown } | undefined;
+      try {
+        yield { call: action };
+      } catch (error) {
+        failure = { error };
+      }
+      yield* lock(cells, 0, owner, Infinity);
+      if (failure !== undefined) {
+        Atomics.store(cells, STATE, BROKEN);
+        bump(cells);
+        leave(cells);
+        unlock(cells, 0);
+        throw failure.error;
+      }
+      if (Atomics.load(cells, STATE) !== ACTION) fail(cells, false);
+    }
+    Atomics.store(cells, STATE, DRAINING);
+    bump(cells);
+  } else {
+    while ((state = Atomics.load(cells, STATE)) === FILLING || state === ACTION) {
+      const inTime = yield* condWait(cells, owner, deadline);
+      state = Atomics.load(cells, STATE);
+      if (!inTime && (state === FILLING || state === ACTION)) fail(cells, true);
+    }
+    if (state < 0) fail(cells, false);
+  }
+  leave(cells);
+  unlock(cells, 0);
+  return index;
+}
+
+function checkParties(parties: unknown): number {
+  if (typeof parties !== "number" || !Number.isInteger(parties)) {
+    throw new TypeError(
+      `Cannot create Barrier: 'parties' must be a positive integer, received ${describe(parties)}`,
+    );
+  }
+  if (parties < 1 || parties > 2 ** 31 - 1) {
+    throw new RangeError(
+      `Cannot create Barrier: 'parties' must be a positive integer, received ${parties}`,
+    );
+  }
+  return parties;
+}
+
+/**
+ * A barrier for `parties` participants: each `wait()` blocks until all have
+ * called it, then all continue, each with a distinct index 0..parties-1; the
+ * barrier is then ready for the next round (Python's
+ * `multiprocessing.Barrier`). The optional `action` runs once per round, in
+ * the last participant to arrive, before the others are released. `abort()`,
+ * a timed-out `wait()` or a failing action break the barrier: waiters get a
+ * `BrokenBarrierError` until `reset()`.
+ *
+ * Passed to a worker thread, the action travels by source text like a task
+ * function (it must be self-contained). In the process context the parent
+ * holds the barrier and runs the action (as Python's Manager does); the
+ * blocking `waitSync()`, `nWaiting` and `broken` are not available in a child
+ * process.
+ *
+ * @example
+ * ```ts
+ * import { Barrier } from "./barrier.ts";
+ * const barrier = new Barrier(2);
+ * const indices = await Promise.all([barrier.wait(), barrier.wait()]);
+ * console.log(indices.sort()); // [0, 1]
+ * ```
+ */
+export class Barrier implements Shareable {
+  readonly #cells: Int32Array | undefined;
+  readonly #remote: Remote | undefined;
+  readonly #config: Config;
+  readonly #action: (() => unknown) | undefined;
+
+  /**
+   * @param parties The number of participants (a positive integer).
+   * @param options `action` and default `timeout` (ms).
+   * @throws {TypeError} For a non-integer `parties`, a non-function `action` or a bad `timeout`.
+   * @throws {RangeError} When `parties` is less than 1.
+   */
+  constructor(parties: number, options: BarrierOptions = {}) {
+    const from = reviving;
+    reviving = undefined;
+    if (from !== undefined) {
+      this.#config = from.config;
+      if (from.from instanceof SharedArrayBuffer) {
+        this.#cells = new Int32Array(from.from);
+        const action = from.config.action;
+        if (action !== undefined) {
+          this.#action = compileFunction(action.name, action.source) as () => unknown;
+        }
+      } else {
+        this.#remote = from.from;
+      }
+      return;
+    }
+    checkParties(parties);
+    const { action, timeout = null } = options ?? {};
+    if (action !== undefined && typeof action !== "function") {
+      throw new TypeError(
+        `Cannot create Barrier: 'action' must be a function, received ${describe(action)}`,
+      );
+    }
+    checkTimeout("create Barrier", timeout);
+    this.#action = action;
+    this.#config = { parties, timeout };
+    this.#cells = new Int32Array(new SharedArrayBuffer(CELLS * 4));
+  }
+
+  /** The number of participants. */
+  get parties(): number {
+    return this.#config.parties;
+  }
+
+  /**
+   * The number of participants waiting now.
+   *
+   * @throws {ProcessError} In a child process (process context).
+   */
+  get nWaiting(): number {
+    if (this.#remote !== undefined) throw noBlockingInChild("Barrier.nWaiting", "the parent's");
+    const state = Atomics.load(this.#cells!, STATE);
+    return state === FILLING || state === ACTION ? Atomics.load(this.#cells!, COUNT) : 0;
+  }
+
+  /**
+   * Whether the barrier is broken.
+   *
+   * @throws {ProcessError} In a child process (process context).
+   */
+  get broken(): boolean {
+    if (this.#remote !== undefined) throw noBlockingInChild("Barrier.broken", "the parent's");
+    return Atomics.load(this.#cells!, STATE) === BROKEN;
+  }
+
+  #ms(timeout: TimeoutArg): number {
+    const given = timeout !== null && typeof timeout === "object" ? timeout.timeout : timeout;
+    return waitTimeout("wait on Barrier", given ?? this.#config.timeout);
+  }
+
+  /**
+   * Wait until all parties have called `wait()`.
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }` (default: the barrier's timeout;
+   *   negative counts as 0). Running out of time breaks the barrier.
+   * @returns This participant's index, 0..parties-1 (distinct within a round).
+   * @throws {BrokenBarrierError} When the barrier is or becomes broken, or times out.
+   * @example
+   * ```ts
+   * import { Barrier } from "./barrier.ts";
+   * console.log(await new Barrier(1).wait()); // 0
+   * ```
+   */
+  wait(timeout?: TimeoutArg): Promise<number> {
+    const ms = this.#ms(timeout);
+    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<number>;
+    return runAsync(waitAs(this.#cells!, this.parties, this.#action, ownerId(), ms));
+  }
+
+  /**
+   * `wait()` blocking the thread (for worker code); the action must be synchronous.
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }`.
+   * @returns This participant's index.
+   * @throws {BrokenBarrierError} When the barrier is or becomes broken, or times out.
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { Barrier } from "./barrier.ts";
+   * console.log(new Barrier(1).waitSync()); // 0
+   * ```
+   */
+  waitSync(timeout?: TimeoutArg): number {
+    const ms = this.#ms(timeout);
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("Barrier.waitSync()", "await barrier.wait()");
+    }
+    const algorithm = waitAs(this.#cells!, this.parties, this.#action, ownerId(), ms);
+    return runSync(algorithm, "Barrier.waitSync()");
+  }
+
+  /**
+   * Break the barrier: current and later waiters get `BrokenBarrierError`
+   * until `reset()`.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "./barrier.ts";
+   * const b = new Barrier(2);
+   * b.abort();
+   * console.log(b.broken); // true
+   * ```
+   */
+  abort(): void {
+    if (this.#remote !== undefined) return this.#remote.send("abort");
+    const cells = this.#cells!;
+    lockBrief(cells, 0, ownerId());
+    Atomics.store(cells, STATE, BROKEN);
+    bump(cells);
+    unlock(cells, 0);
+  }
+
+  /**
+   * Return the barrier to its initial state; current waiters get
+   * `BrokenBarrierError`.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from "./barrier.ts";
+   * const b = new Barrier(2);
+   * b.abort();
+   * b.reset();
+   * console.log(b.broken); // false
+   * ```
+   */
+  reset(): void {
+    if (this.#remote !== undefined) return this.#remote.send("reset");
+    const cells = this.#cells!;
+    lockBrief(cells, 0, ownerId());
+    if (Atomics.load(cells, COUNT) > 0) {
+      const state = Atomics.load(cells, STATE);
+      if (state === FILLING || state === ACTION || state === BROKEN) {
+        Atomics.store(cells, STATE, RESETTING);
+      }
+    } else {
+      Atomics.store(cells, STATE, FILLING);
+    }
+    bump(cells);
+    unlock(cells, 0);
+  }
+
+  /**
+   * The marker this barrier travels as.
+   *
+   * @param context Where it goes.
+   * @returns The marker.
+   * @throws {TypeError} When the action cannot travel by source text (native or bound).
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "../transport/shareable.ts";
+   * import { Barrier } from "./barrier.ts";
+   * console.log(new Barrier(2)[SHAREABLE]("thread").__mpShared); // "Barrier"
+   * ```
+   */
+  [SHAREABLE](context: Context): SharedMarker {
+    let config = this.#config;
+    const action = this.#action;
+    if (context === "thread" && action !== undefined && config.action === undefined) {
+      const source = Function.prototype.toString.call(action);
+      if (/\{\s*\[native code\]\s*\}$/.test(source)) {
+        throw new TypeError(
+          `Cannot send Barrier to a worker: its action '${action.name}' is a native or bound ` +
+            "function, which cannot travel by source text; pass a self-contained function",
+        );
+      }
+      config = { ...config, action: { name: action.name, source } };
+    }
+    const cells = this.#cells;
+    return marker(this, context, {
+      tag: "Barrier",
+      cells: cells?.buffer as SharedArrayBuffer | undefined,
+      remote: this.#remote,
+      extra: { parties: config.parties, timeout: config.timeout, action: config.action },
+      methods: () => ({
+        wait: (owner, ms) =>
+          runAsync(waitAs(cells!, this.parties, action, owner as number, ms as number)),
+        abort: () => this.abort(),
+        reset: () => this.reset(),
+      }),
+    });
+  }
+}
+
+registerPrimitive(
+  "Barrier",
+  (cells, extra) => {
+    reviving = { from: cells, config: extra as Config };
+    return new Barrier(0);
+  },
+  (remote, extra) => {
+    reviving = { from: remote, config: extra as Config };
+    return new Barrier(0);
+  },
+);

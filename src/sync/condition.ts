@@ -1,0 +1,477 @@
+/**
+ * `Condition`: wait for a notification while holding a lock (Python's
+ * `multiprocessing.Condition`).
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import type { Context } from "../runtime/types.ts";
+import type { RpcTarget } from "../transport/rpc.ts";
+import {
+  decodeShared,
+  encodeShared,
+  SHAREABLE,
+  type Shareable,
+  type SharedMarker,
+} from "../transport/shareable.ts";
+import {
+  type AcquireOptions,
+  acquireTimeout,
+  deadlineAfter,
+  describe,
+  type TimeoutArg,
+  waitTimeout,
+} from "./_args.ts";
+import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
+import { LOCK_INTERNALS, type LockInternals } from "./_mutex.ts";
+import { ownerId } from "./_owner.ts";
+import { noBlockingInChild, type Remote } from "./_remote.ts";
+import { marker, registerPrimitive } from "./_share.ts";
+import type { Lock } from "./lock.ts";
+import { RLock } from "./rlock.ts";
+
+/** Cells: a sequence number waiters sleep on, waiters not yet notified, notifications not yet taken. */
+const SEQ = 0;
+const WAITERS = 1;
+const SIGNALS = 2;
+const CELLS = 3;
+
+let reviving: { cells: SharedArrayBuffer; lock: Lock | RLock } | Remote | undefined;
+
+function takeSignal(cells: Int32Array): boolean {
+  for (;;) {
+    const t = Atomics.load(cells, SIGNALS);
+    if (t <= 0) return false;
+    if (Atomics.compareExchange(cells, SIGNALS, t, t - 1) === t) return true;
+  }
+}
+
+function* waitAs(
+  cells: Int32Array,
+  lock: LockInternals,
+  owner: number,
+  ms: number,
+): Algorithm<boolean> {
+  if (!lock.isOwned(owner)) throw new ProcessError("Cannot wait on Condition: lock not acquired");
+  const deadline = deadlineAfter(ms);
+  Atomics.add(cells, WAITERS, 1);
+  const saved = lock.releaseSave(owner);
+  let woken = false;
+  for (;;) {
+    const seq = Atomics.load(cells, SEQ);
+    if (takeSignal(cells)) {
+      woken = true;
+      break;
+    }
+    if (performance.now() >= deadline) break;
+    yield cell(cells, SEQ, seq, deadline);
+  }
+  yield* lock.acquireRestore(owner, saved);
+  // Timed out: under the lock, either a notification arrived meanwhile (take
+  // it) or this waiter leaves the count, so notify() never wakes a ghost.
+  if (!woken) {
+    woken = takeSignal(cells);
+    if (!woken) Atomics.sub(cells, WAITERS, 1);
+  }
+  return woken;
+}
+
+function* waitForAs(
+  cells: Int32Array,
+  lock: LockInternals,
+  owner: number,
+  predicate: () => unknown,
+  ms: number,
+): Algorithm<unknown> {
+  const deadline = deadlineAfter(ms);
+  let result = yield { call: predicate };
+  while (!result) {
+    const left = deadline === Infinity ? Infinity : deadline - performance.now();
+    if (left <= 0) break;
+    yield* waitAs(cells, lock, owner, left);
+    result = yield { call: predicate };
+  }
+  return result;
+}
+
+function notifyAs(cells: Int32Array, lock: LockInternals, owner: number, n: number): void {
+  if (!lock.isOwned(owner)) throw new ProcessError("Cannot notify on Condition: lock not acquired");
+  const waiting = Atomics.load(cells, WAITERS);
+  const k = Math.min(n, waiting);
+  if (k <= 0) return;
+  Atomics.sub(cells, WAITERS, k);
+  Atomics.add(cells, SIGNALS, k);
+  Atomics.add(cells, SEQ, 1);
+  Atomics.notify(cells, SEQ, k);
+}
+
+function checkN(n: unknown): number {
+  if (typeof n !== "number" || !(Number.isInteger(n) || n === Infinity) || n < 0) {
+    throw new RangeError(
+      `Cannot notify on Condition: 'n' must be a non-negative integer, received ${describe(n)}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * A condition variable: holding its lock, `wait()` releases the lock until
+ * another holder calls `notify()`, then takes it back (Python's
+ * `multiprocessing.Condition`). The lock is an `RLock` unless one is given.
+ * Pass it to pool tasks and `Process` targets; it is the same condition there.
+ *
+ * In the process context the parent holds it and children call it over IPC,
+ * so the blocking `...Sync` forms are not available in a child process.
+ *
+ * @example
+ * ```ts
+ * import { Condition } from "./condition.ts";
+ * const cond = new Condition();
+ * let ready = false;
+ * setTimeout(async () => {
+ *   await cond.acquire();
+ *   ready = true;
+ *   cond.notify();
+ *   cond.release();
+ * }, 10);
+ * await cond.acquire();
+ * console.log(await cond.waitFor(() => ready, 1000)); // true
+ * cond.release();
+ * ```
+ */
+export class Condition implements Shareable {
+  readonly #cells: Int32Array | undefined;
+  readonly #lock: Lock | RLock | undefined;
+  readonly #internals: LockInternals | undefined;
+  readonly #remote: Remote | undefined;
+
+  /**
+   * @param lock The lock to use (a `Lock` or an `RLock`; default: a new `RLock`).
+   * @throws {TypeError} When `lock` is not a `Lock` or `RLock` of this library made in this
+   *   process.
+   */
+  constructor(lock?: Lock | RLock) {
+    const from = reviving;
+    reviving = undefined;
+    if (from !== undefined && !(from as { cells?: unknown }).cells) {
+      this.#remote = from as Remote;
+      return;
+    }
+    const given = from !== undefined ? (from as { lock: Lock | RLock }).lock : lock ?? new RLock();
+    const internals =
+      typeof (given as { [LOCK_INTERNALS]?: unknown })?.[LOCK_INTERNALS] === "function"
+        ? (given as Lock)[LOCK_INTERNALS]()
+        : undefined;
+    if (internals === undefined) {
+      throw new TypeError(
+        "Cannot create Condition: 'lock' must be a Lock or RLock created in this process " +
+          `(or in its parent's threads), received ${describe(lock)}`,
+      );
+    }
+    this.#lock = given;
+    this.#internals = internals;
+    this.#cells = new Int32Array(
+      from !== undefined
+        ? (from as { cells: SharedArrayBuffer }).cells
+        : new SharedArrayBuffer(CELLS * 4),
+    );
+  }
+
+  /**
+   * Acquire the underlying lock.
+   *
+   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
+   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
+   * @returns Whether the lock was acquired.
+   * @throws {TypeError} For a bad `block` or `timeout`.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * console.log(await cond.acquire()); // true
+   * cond.release();
+   * ```
+   */
+  acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
+    if (this.#remote !== undefined) {
+      const ms = acquireTimeout("acquire Condition", block, timeout);
+      return this.#remote.call("acquire", ms) as Promise<boolean>;
+    }
+    return this.#lock!.acquire(block, timeout);
+  }
+
+  /**
+   * Acquire the underlying lock, blocking the thread (for worker code).
+   *
+   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
+   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
+   * @returns Whether the lock was acquired.
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * console.log(cond.acquireSync()); // true
+   * cond.release();
+   * ```
+   */
+  acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("Condition.acquireSync()", "await cond.acquire()");
+    }
+    return this.#lock!.acquireSync(block, timeout);
+  }
+
+  /**
+   * Release the underlying lock.
+   *
+   * @throws {ProcessError} When it is not held (by this holder, for an `RLock`).
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * cond.release();
+   * ```
+   */
+  release(): void {
+    if (this.#remote !== undefined) return this.#remote.send("release");
+    this.#lock!.release();
+  }
+
+  /**
+   * Release the lock, wait for a notification (or the timeout), then take
+   * the lock back. Call it holding the lock.
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }` (`null`/`undefined`: forever;
+   *   negative counts as 0).
+   * @returns False when the time ran out, else true.
+   * @throws {ProcessError} When the lock is not held.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * console.log(await cond.wait(10)); // false: nobody notified
+   * cond.release();
+   * ```
+   */
+  wait(timeout?: TimeoutArg): Promise<boolean> {
+    const ms = waitTimeout("wait on Condition", timeout);
+    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<boolean>;
+    return runAsync(waitAs(this.#cells!, this.#internals!, ownerId(), ms));
+  }
+
+  /**
+   * `wait()` blocking the thread (for worker code).
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }`.
+   * @returns False when the time ran out, else true.
+   * @throws {ProcessError} When the lock is not held, or in a child process.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * cond.acquireSync();
+   * console.log(cond.waitSync(10)); // false
+   * cond.release();
+   * ```
+   */
+  waitSync(timeout?: TimeoutArg): boolean {
+    const ms = waitTimeout("wait on Condition", timeout);
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("Condition.waitSync()", "await cond.wait()");
+    }
+    return runSync(waitAs(this.#cells!, this.#internals!, ownerId(), ms), "Condition.waitSync()");
+  }
+
+  /**
+   * Wait until `predicate()` is truthy (checked first, then after each
+   * notification), or the timeout. Call it holding the lock.
+   *
+   * @param predicate Returns the condition; may return a promise.
+   * @param timeout Longest wait in ms, or `{ timeout }`.
+   * @returns The predicate's last result.
+   * @throws {TypeError} When `predicate` is not a function.
+   * @throws {ProcessError} When the lock is not held.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * console.log(await cond.waitFor(async () => 42, 10)); // 42
+   * cond.release();
+   * ```
+   */
+  async waitFor<T>(predicate: () => T | Promise<T>, timeout?: TimeoutArg): Promise<T> {
+    const ms = waitTimeout("wait on Condition", timeout);
+    checkPredicate(predicate);
+    if (this.#remote === undefined) {
+      return await runAsync(
+        waitForAs(this.#cells!, this.#internals!, ownerId(), predicate, ms),
+      ) as T;
+    }
+    const deadline = deadlineAfter(ms);
+    let result = await predicate();
+    while (!result) {
+      const left = deadline === Infinity ? Infinity : deadline - performance.now();
+      if (left <= 0) break;
+      await this.#remote.call("wait", left);
+      result = await predicate();
+    }
+    return result;
+  }
+
+  /**
+   * `waitFor()` blocking the thread (for worker code); the predicate must be
+   * synchronous.
+   *
+   * @param predicate Returns the condition.
+   * @param timeout Longest wait in ms, or `{ timeout }`.
+   * @returns The predicate's last result.
+   * @throws {TypeError} When `predicate` is not a function or returns a promise.
+   * @throws {ProcessError} When the lock is not held, or in a child process.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * cond.acquireSync();
+   * console.log(cond.waitForSync(() => 1, 10)); // 1
+   * cond.release();
+   * ```
+   */
+  waitForSync<T>(predicate: () => T, timeout?: TimeoutArg): T {
+    const ms = waitTimeout("wait on Condition", timeout);
+    checkPredicate(predicate);
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("Condition.waitForSync()", "await cond.waitFor()");
+    }
+    const algorithm = waitForAs(this.#cells!, this.#internals!, ownerId(), predicate, ms);
+    return runSync(algorithm, "Condition.waitForSync()") as T;
+  }
+
+  /**
+   * Wake up to `n` waiters (default 1). Call it holding the lock.
+   *
+   * @param n How many waiters to wake.
+   * @throws {RangeError} For a bad `n`.
+   * @throws {ProcessError} When the lock is not held.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * cond.notify(); // nobody waits: nothing happens
+   * cond.release();
+   * ```
+   */
+  notify(n: number = 1): void {
+    checkN(n);
+    if (this.#remote !== undefined) return this.#remote.send("notify", n);
+    notifyAs(this.#cells!, this.#internals!, ownerId(), n);
+  }
+
+  /**
+   * Wake every waiter. Call it holding the lock.
+   *
+   * @throws {ProcessError} When the lock is not held.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * cond.notifyAll();
+   * cond.release();
+   * ```
+   */
+  notifyAll(): void {
+    this.notify(Infinity);
+  }
+
+  /**
+   * Release the lock at the end of a `using` block.
+   *
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * cond[Symbol.dispose]();
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /**
+   * Release the lock at the end of an `await using` block.
+   *
+   * @returns A resolved promise.
+   * @example
+   * ```ts
+   * import { Condition } from "./condition.ts";
+   * const cond = new Condition();
+   * await cond.acquire();
+   * await cond[Symbol.asyncDispose]();
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+    return Promise.resolve();
+  }
+
+  /**
+   * The marker this condition travels as (with its lock's).
+   *
+   * @param context Where it goes.
+   * @returns The marker.
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "../transport/shareable.ts";
+   * import { Condition } from "./condition.ts";
+   * console.log(new Condition()[SHAREABLE]("thread").__mpShared); // "Condition"
+   * ```
+   */
+  [SHAREABLE](context: Context): SharedMarker {
+    return marker(this, context, {
+      tag: "Condition",
+      cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
+      remote: this.#remote,
+      methods: () => this.#rpcMethods(),
+      extra: context === "thread" && this.#lock !== undefined
+        ? encodeShared(this.#lock, "thread")
+        : undefined,
+    });
+  }
+
+  #rpcMethods(): RpcTarget {
+    const cells = this.#cells!;
+    const lock = this.#internals!;
+    return {
+      acquire: (owner, ms) => runAsync(lock.acquireAs(owner as number, ms as number)),
+      release: (owner) => lock.releaseAs(owner as number),
+      wait: (owner, ms) => runAsync(waitAs(cells, lock, owner as number, ms as number)),
+      notify: (owner, n) => notifyAs(cells, lock, owner as number, n as number),
+    };
+  }
+}
+
+function checkPredicate(predicate: unknown): void {
+  if (typeof predicate !== "function") {
+    throw new TypeError(
+      `Cannot wait on Condition: 'predicate' must be a function, received ${describe(predicate)}`,
+    );
+  }
+}
+
+registerPrimitive(
+  "Condition",
+  (cells, extra) => {
+    reviving = { cells, lock: decodeShared(extra) as Lock | RLock };
+    return new Condition();
+  },
+  (remote) => {
+    reviving = remote;
+    return new Condition();
+  },
+);

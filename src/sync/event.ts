@@ -1,0 +1,186 @@
+/**
+ * `Event`: a flag threads and processes wait for (Python's
+ * `multiprocessing.Event`).
+ *
+ * @module
+ */
+import type { Context } from "../runtime/types.ts";
+import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { deadlineAfter, type TimeoutArg, waitTimeout } from "./_args.ts";
+import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
+import { noBlockingInChild, type Remote } from "./_remote.ts";
+import { marker, registerPrimitive } from "./_share.ts";
+
+let reviving: SharedArrayBuffer | Remote | undefined;
+
+function* waitSet(cells: Int32Array, ms: number): Algorithm<boolean> {
+  const deadline = deadlineAfter(ms);
+  while (Atomics.load(cells, 0) === 0) {
+    if (performance.now() >= deadline) return false;
+    yield cell(cells, 0, 0, deadline);
+  }
+  return true;
+}
+
+/**
+ * A flag, initially false: `set()` makes it true and wakes every waiter,
+ * `clear()` makes it false again, `wait()` waits until it is true (Python's
+ * `multiprocessing.Event`). Pass it to pool tasks and `Process` targets; it is
+ * the same event there.
+ *
+ * In the process context the parent holds it and children call it over IPC,
+ * so `waitSync()` and `isSet()` are not available in a child process.
+ *
+ * @example
+ * ```ts
+ * import { Event } from "./event.ts";
+ * const ready = new Event();
+ * setTimeout(() => ready.set(), 10);
+ * console.log(await ready.wait()); // true
+ * ```
+ */
+export class Event implements Shareable {
+  readonly #cells: Int32Array | undefined;
+  readonly #remote: Remote | undefined;
+
+  /** Create an event whose flag is false. */
+  constructor() {
+    const from = reviving;
+    reviving = undefined;
+    if (from === undefined || from instanceof SharedArrayBuffer) {
+      this.#cells = new Int32Array(from ?? new SharedArrayBuffer(4));
+    } else {
+      this.#remote = from;
+    }
+  }
+
+  /**
+   * Whether the flag is true.
+   *
+   * @returns The flag.
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { Event } from "./event.ts";
+   * console.log(new Event().isSet()); // false
+   * ```
+   */
+  isSet(): boolean {
+    if (this.#remote !== undefined) throw noBlockingInChild("Event.isSet()", "await event.wait(0)");
+    return Atomics.load(this.#cells!, 0) === 1;
+  }
+
+  /**
+   * Make the flag true and wake every waiter.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "./event.ts";
+   * const e = new Event();
+   * e.set();
+   * console.log(e.isSet()); // true
+   * ```
+   */
+  set(): void {
+    if (this.#remote !== undefined) return this.#remote.send("set");
+    Atomics.store(this.#cells!, 0, 1);
+    Atomics.notify(this.#cells!, 0);
+  }
+
+  /**
+   * Make the flag false.
+   *
+   * @example
+   * ```ts
+   * import { Event } from "./event.ts";
+   * const e = new Event();
+   * e.set();
+   * e.clear();
+   * console.log(e.isSet()); // false
+   * ```
+   */
+  clear(): void {
+    if (this.#remote !== undefined) return this.#remote.send("clear");
+    Atomics.store(this.#cells!, 0, 0);
+  }
+
+  /**
+   * Wait until the flag is true.
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }` (`null`/`undefined`: forever;
+   *   negative counts as 0).
+   * @returns The flag when the wait ended: false only when the time ran out.
+   * @throws {TypeError} For a bad timeout.
+   * @example
+   * ```ts
+   * import { Event } from "./event.ts";
+   * console.log(await new Event().wait(10)); // false
+   * ```
+   */
+  wait(timeout?: TimeoutArg): Promise<boolean> {
+    const ms = waitTimeout("wait for event", timeout);
+    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<boolean>;
+    if (Atomics.load(this.#cells!, 0) === 1) return Promise.resolve(true);
+    return runAsync(waitSet(this.#cells!, ms));
+  }
+
+  /**
+   * Wait until the flag is true, blocking the thread (for worker code).
+   *
+   * @param timeout Longest wait in ms, or `{ timeout }` (`null`/`undefined`: forever;
+   *   negative counts as 0).
+   * @returns The flag when the wait ended: false only when the time ran out.
+   * @throws {TypeError} For a bad timeout.
+   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @example
+   * ```ts
+   * import { Event } from "./event.ts";
+   * console.log(new Event().waitSync(10)); // false
+   * ```
+   */
+  waitSync(timeout?: TimeoutArg): boolean {
+    const ms = waitTimeout("wait for event", timeout);
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("Event.waitSync()", "await event.wait()");
+    }
+    return runSync(waitSet(this.#cells!, ms), "Event.waitSync()");
+  }
+
+  /**
+   * The marker this event travels as.
+   *
+   * @param context Where it goes.
+   * @returns The marker.
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "../transport/shareable.ts";
+   * import { Event } from "./event.ts";
+   * console.log(new Event()[SHAREABLE]("thread").__mpShared); // "Event"
+   * ```
+   */
+  [SHAREABLE](context: Context): SharedMarker {
+    const cells = this.#cells;
+    return marker(this, context, {
+      tag: "Event",
+      cells: cells?.buffer as SharedArrayBuffer | undefined,
+      remote: this.#remote,
+      methods: () => ({
+        set: () => this.set(),
+        clear: () => this.clear(),
+        wait: (_owner, ms) => runAsync(waitSet(cells!, ms as number)),
+      }),
+    });
+  }
+}
+
+registerPrimitive(
+  "Event",
+  (cells) => {
+    reviving = cells;
+    return new Event();
+  },
+  (remote) => {
+    reviving = remote;
+    return new Event();
+  },
+);

@@ -1,0 +1,257 @@
+/**
+ * `RLock`: a recursive lock shared by threads and processes (Python's
+ * `multiprocessing.RLock`).
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import type { Context } from "../runtime/types.ts";
+import type { RpcTarget } from "../transport/rpc.ts";
+import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
+import { type Algorithm, runAsync, runSync } from "./_drive.ts";
+import {
+  lock,
+  LOCK_INTERNALS,
+  type LockInternals,
+  MUTEX_CELLS,
+  tryLock,
+  unlock,
+} from "./_mutex.ts";
+import { ownerId } from "./_owner.ts";
+import { noBlockingInChild, type Remote } from "./_remote.ts";
+import { marker, registerPrimitive } from "./_share.ts";
+
+/** Cell of the recursion count, after the mutex's cells. */
+const COUNT = MUTEX_CELLS;
+
+let reviving: SharedArrayBuffer | Remote | undefined;
+
+function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
+  if (Atomics.load(cells, 1) === owner && Atomics.load(cells, 0) !== 0) {
+    cells[COUNT]++;
+    return true;
+  }
+  const got = tryLock(cells, 0, owner) ||
+    (ms !== 0 && (yield* lock(cells, 0, owner, deadlineAfter(ms))));
+  if (got) Atomics.store(cells, COUNT, 1);
+  return got;
+}
+
+function releaseAs(cells: Int32Array, owner: number): void {
+  if (Atomics.load(cells, 0) === 0 || Atomics.load(cells, 1) !== owner) {
+    throw new ProcessError("Cannot release RLock: it is not held by this thread or process");
+  }
+  const left = Atomics.sub(cells, COUNT, 1) - 1;
+  if (left === 0) unlock(cells, 0);
+}
+
+/**
+ * A recursive lock: the thread or process that holds it may acquire it again,
+ * and must release it as many times; only the holder may release it (Python's
+ * `multiprocessing.RLock`). All async code of one thread counts as one holder.
+ *
+ * In the process context the parent holds it and children call it over IPC,
+ * so the blocking `acquireSync()` is not available in a child process.
+ *
+ * @example
+ * ```ts
+ * import { RLock } from "./rlock.ts";
+ * const lock = new RLock();
+ * await lock.acquire();
+ * await lock.acquire(); // again, from the same holder
+ * lock.release();
+ * lock.release();
+ * ```
+ */
+export class RLock implements Shareable {
+  readonly #cells: Int32Array | undefined;
+  readonly #remote: Remote | undefined;
+
+  /** Create an unlocked recursive lock. */
+  constructor() {
+    const from = reviving;
+    reviving = undefined;
+    if (from === undefined || from instanceof SharedArrayBuffer) {
+      this.#cells = new Int32Array(from ?? new SharedArrayBuffer((MUTEX_CELLS + 1) * 4));
+    } else {
+      this.#remote = from;
+    }
+  }
+
+  /**
+   * Acquire the lock, or acquire it once more when this thread holds it.
+   *
+   * @param block `false` to return at once when another holds it, or `{ block, timeout }`.
+   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
+   * @returns Whether the lock was acquired.
+   * @throws {TypeError} For a bad `block` or `timeout`.
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * const lock = new RLock();
+   * console.log(await lock.acquire(), await lock.acquire(false)); // true true
+   * ```
+   */
+  acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
+    const ms = acquireTimeout("acquire RLock", block, timeout);
+    if (this.#remote !== undefined) return this.#remote.call("acquire", ms) as Promise<boolean>;
+    return runAsync(acquireAs(this.#cells!, ownerId(), ms));
+  }
+
+  /**
+   * Acquire the lock, blocking the thread (for worker code).
+   *
+   * @param block `false` to return at once when another holds it, or `{ block, timeout }`.
+   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
+   * @returns Whether the lock was acquired.
+   * @throws {TypeError} For a bad `block` or `timeout`.
+   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * const lock = new RLock();
+   * console.log(lock.acquireSync(), lock.acquireSync()); // true true
+   * ```
+   */
+  acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
+    const ms = acquireTimeout("acquire RLock", block, timeout);
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("RLock.acquireSync()", "await rlock.acquire()");
+    }
+    return runSync(acquireAs(this.#cells!, ownerId(), ms), "RLock.acquireSync()");
+  }
+
+  /**
+   * Release the lock once; it is free when released as often as acquired.
+   *
+   * @throws {ProcessError} When this thread or process does not hold it.
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * const lock = new RLock();
+   * await lock.acquire();
+   * lock.release();
+   * ```
+   */
+  release(): void {
+    if (this.#remote !== undefined) return this.#remote.send("release");
+    releaseAs(this.#cells!, ownerId());
+  }
+
+  /**
+   * Whether the lock is held by anyone.
+   *
+   * @returns True while it is held.
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * console.log(new RLock().locked()); // false
+   * ```
+   */
+  locked(): boolean {
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("RLock.locked()", "await rlock.acquire(false)");
+    }
+    return Atomics.load(this.#cells!, 0) !== 0;
+  }
+
+  /**
+   * Release the lock once at the end of a `using` block.
+   *
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * const lock = new RLock();
+   * await lock.acquire();
+   * lock[Symbol.dispose]();
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /**
+   * Release the lock once at the end of an `await using` block.
+   *
+   * @returns A resolved promise.
+   * @example
+   * ```ts
+   * import { RLock } from "./rlock.ts";
+   * const lock = new RLock();
+   * await lock.acquire();
+   * await lock[Symbol.asyncDispose]();
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+    return Promise.resolve();
+  }
+
+  /**
+   * The marker this lock travels as.
+   *
+   * @param context Where it goes.
+   * @returns The marker.
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "../transport/shareable.ts";
+   * import { RLock } from "./rlock.ts";
+   * console.log(new RLock()[SHAREABLE]("thread").__mpShared); // "RLock"
+   * ```
+   */
+  [SHAREABLE](context: Context): SharedMarker {
+    return marker(this, context, {
+      tag: "RLock",
+      cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
+      remote: this.#remote,
+      methods: () => this.#rpcMethods(),
+    });
+  }
+
+  /**
+   * What a `Condition` needs (undefined for a child-process proxy).
+   *
+   * @returns The internals.
+   */
+  [LOCK_INTERNALS](): LockInternals | undefined {
+    const cells = this.#cells;
+    if (cells === undefined) return undefined;
+    return {
+      isOwned: (owner) => Atomics.load(cells, 0) !== 0 && Atomics.load(cells, 1) === owner,
+      releaseSave: () => {
+        const count = Atomics.exchange(cells, COUNT, 0);
+        unlock(cells, 0);
+        return count;
+      },
+      acquireRestore: function* (owner, saved) {
+        yield* lock(cells, 0, owner, Infinity);
+        Atomics.store(cells, COUNT, saved);
+        return true;
+      },
+      acquireAs: (owner, ms) => acquireAs(cells, owner, ms),
+      releaseAs: (owner) => releaseAs(cells, owner),
+    };
+  }
+
+  #rpcMethods(): RpcTarget {
+    const cells = this.#cells!;
+    return {
+      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number)),
+      release: (owner) => releaseAs(cells, owner as number),
+    };
+  }
+}
+
+registerPrimitive(
+  "RLock",
+  (cells) => {
+    reviving = cells;
+    return new RLock();
+  },
+  (remote) => {
+    reviving = remote;
+    return new RLock();
+  },
+);
