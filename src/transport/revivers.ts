@@ -7,3 +7,4 @@
  */
 import "../queue/mod.ts";
 import "../sync/mod.ts";
+import "../shared/mod.ts";

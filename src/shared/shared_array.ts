@@ -1,0 +1,350 @@
+/**
+ * `SharedArray`: a fixed-length array of numbers in shared memory with a lock
+ * (Python's `multiprocessing.Array`).
+ *
+ * @module
+ */
+import type { Context } from "../runtime/types.ts";
+import {
+  decodeShared,
+  encodeShared,
+  SHAREABLE,
+  type Shareable,
+  type SharedMarker,
+} from "../transport/shareable.ts";
+import { describe } from "../sync/_args.ts";
+import { noBlockingInChild, type Remote } from "../sync/_remote.ts";
+import { marker, registerPrimitive } from "../sync/_share.ts";
+import type { Lock } from "../sync/lock.ts";
+import type { RLock } from "../sync/rlock.ts";
+import {
+  checkTypecode,
+  type Elements,
+  elements,
+  toStored,
+  type Typecode,
+  type ValueOf,
+} from "./_typecodes.ts";
+import { lockOption, type SharedOptions } from "./value.ts";
+
+let reviving:
+  | {
+    from: SharedArrayBuffer | Remote;
+    typecode: Typecode;
+    length: number;
+    lock: Lock | RLock | undefined;
+  }
+  | undefined;
+
+const INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
+  if (typeof sizeOrValues === "number") {
+    if (!Number.isInteger(sizeOrValues)) {
+      throw new TypeError(
+        `Cannot create SharedArray: 'size' must be an integer, received ${sizeOrValues}`,
+      );
+    }
+    if (sizeOrValues < 0 || sizeOrValues > 2 ** 30) {
+      throw new RangeError(
+        `Cannot create SharedArray: 'size' must be from 0 to 2^30, received ${sizeOrValues}`,
+      );
+    }
+    return { length: sizeOrValues };
+  }
+  if (
+    sizeOrValues !== null && typeof sizeOrValues === "object" &&
+    typeof (sizeOrValues as Iterable<unknown>)[Symbol.iterator] === "function"
+  ) {
+    const values = Array.from(sizeOrValues as Iterable<unknown>);
+    return { length: values.length, values };
+  }
+  throw new TypeError(
+    "Cannot create SharedArray: 'sizeOrValues' must be a size or an iterable of values, " +
+      `received ${describe(sizeOrValues)}`,
+  );
+}
+
+/**
+ * A fixed-length array of numbers (bigints for typecodes `q` and `Q`) in
+ * shared memory, with a lock to guard multi-step updates (Python's
+ * `multiprocessing.Array`). Index it like an array (`arr[0] = 1`, each access
+ * atomic), iterate it, or copy it with `toArray()`. Pass it to pool tasks and
+ * `Process` targets; it is the same memory there.
+ *
+ * In the process context the parent holds the array and children call it over
+ * IPC: there, use the async `get(i)`, `set(i, v)` and `getAll()`, which work in
+ * every context; indexing throws.
+ *
+ * @example
+ * ```ts
+ * import { SharedArray } from "./shared_array.ts";
+ * const arr = new SharedArray("d", [1, 2, 3]);
+ * arr[0] = 10;
+ * console.log(arr.length, arr[0], arr.toArray()); // 3 10 [10, 2, 3]
+ * ```
+ */
+export class SharedArray<T extends Typecode = Typecode> implements Shareable {
+  readonly #elements: Elements | undefined;
+  readonly #remote: Remote | undefined;
+  readonly #lock: Lock | RLock | undefined;
+  /** The typecode (`"i"`, `"d"`, ...). */
+  readonly typecode: T;
+  /** The number of elements. */
+  readonly length: number;
+  /** Element access by index (atomic). */
+  [index: number]: ValueOf<T>;
+
+  /**
+   * @param typecode One of `b B h H i I l L q Q f d` (`l`/`L` are 32-bit here).
+   * @param sizeOrValues The length (elements start at 0), or the initial values.
+   * @param options `{ lock }`: `true` (default, a new `RLock`), `false`, or a lock to use.
+   * @throws {TypeError} For an unknown typecode, values of the wrong type or a bad lock.
+   * @throws {RangeError} For a negative size.
+   */
+  constructor(typecode: T, sizeOrValues: number | Iterable<ValueOf<T>>, options?: SharedOptions) {
+    const from = reviving;
+    reviving = undefined;
+    if (from !== undefined) {
+      this.typecode = from.typecode as T;
+      this.length = from.length;
+      this.#lock = from.lock;
+      if (from.from instanceof SharedArrayBuffer) {
+        this.#elements = elements(from.typecode, from.length, from.from);
+      } else {
+        this.#remote = from.from;
+      }
+    } else {
+      this.typecode = checkTypecode("create SharedArray", typecode) as T;
+      const { length, values } = sizeOf(sizeOrValues);
+      this.length = length;
+      this.#lock = lockOption("create SharedArray", options);
+      this.#elements = elements(typecode, length);
+      values?.forEach((v, i) =>
+        this.#elements!.set(i, toStored("create SharedArray", typecode, v))
+      );
+    }
+    return new Proxy(this, TRAPS as ProxyHandler<SharedArray<T>>);
+  }
+
+  #check(what: string, index: unknown): number {
+    if (typeof index !== "number" || !Number.isInteger(index)) {
+      throw new TypeError(`Cannot ${what}: index must be an integer, received ${describe(index)}`);
+    }
+    const i = index < 0 ? index + this.length : index;
+    if (i < 0 || i >= this.length) {
+      throw new RangeError(`Cannot ${what}: index ${index} out of range 0..${this.length - 1}`);
+    }
+    return i;
+  }
+
+  /** @ignore Indexing support for the Proxy. */
+  _load(index: number): ValueOf<T> {
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("SharedArray[i] (read)", "await a.get(i)");
+    }
+    return this.#elements!.get(this.#check("read SharedArray", index)) as ValueOf<T>;
+  }
+
+  /** @ignore Indexing support for the Proxy. */
+  _store(index: number, value: unknown): void {
+    const i = this.#check("write SharedArray", index);
+    const stored = toStored("write SharedArray", this.typecode, value);
+    if (this.#remote !== undefined) return this.#remote.send("set", i, stored);
+    this.#elements!.set(i, stored);
+  }
+
+  /**
+   * Read element `index` (negative counts from the end); works in every context.
+   *
+   * @param index The element.
+   * @returns Its value.
+   * @throws {RangeError} When out of range.
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * console.log(await new SharedArray("i", [5, 6]).get(-1)); // 6
+   * ```
+   */
+  get(index: number): Promise<ValueOf<T>> {
+    const i = this.#check("read SharedArray", index);
+    if (this.#remote !== undefined) return this.#remote.call("get", i) as Promise<ValueOf<T>>;
+    return Promise.resolve(this.#elements!.get(i) as ValueOf<T>);
+  }
+
+  /**
+   * Write element `index`; works in every context.
+   *
+   * @param index The element (negative counts from the end).
+   * @param value The new value.
+   * @returns Once written.
+   * @throws {RangeError} When out of range.
+   * @throws {TypeError} For a value of the wrong type.
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * const a = new SharedArray("i", 2);
+   * await a.set(1, 7);
+   * console.log(a[1]); // 7
+   * ```
+   */
+  set(index: number, value: ValueOf<T>): Promise<void> {
+    const i = this.#check("write SharedArray", index);
+    const stored = toStored("write SharedArray", this.typecode, value);
+    if (this.#remote !== undefined) return this.#remote.call("set", i, stored) as Promise<void>;
+    this.#elements!.set(i, stored);
+    return Promise.resolve();
+  }
+
+  /**
+   * A copy of all elements.
+   *
+   * @returns The values.
+   * @throws {ProcessError} In a child process (process context): use `await getAll()`.
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * console.log(new SharedArray("B", 3).toArray()); // [0, 0, 0]
+   * ```
+   */
+  toArray(): ValueOf<T>[] {
+    if (this.#remote !== undefined) {
+      throw noBlockingInChild("SharedArray.toArray()", "await a.getAll()");
+    }
+    const out: ValueOf<T>[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.#elements!.get(i) as ValueOf<T>);
+    return out;
+  }
+
+  /**
+   * A copy of all elements; works in every context.
+   *
+   * @returns The values.
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * console.log(await new SharedArray("i", [1, 2]).getAll()); // [1, 2]
+   * ```
+   */
+  getAll(): Promise<ValueOf<T>[]> {
+    if (this.#remote !== undefined) return this.#remote.call("getAll") as Promise<ValueOf<T>[]>;
+    return Promise.resolve(this.toArray());
+  }
+
+  /**
+   * Iterate over a snapshot of the elements.
+   *
+   * @returns An iterator.
+   * @throws {ProcessError} In a child process (process context).
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * console.log([...new SharedArray("i", [1, 2])]); // [1, 2]
+   * ```
+   */
+  [Symbol.iterator](): IterableIterator<ValueOf<T>> {
+    return this.toArray()[Symbol.iterator]();
+  }
+
+  /**
+   * The lock that guards this array.
+   *
+   * @returns The lock.
+   * @throws {TypeError} When it was made with `{ lock: false }`.
+   * @example
+   * ```ts
+   * import { SharedArray } from "./shared_array.ts";
+   * const lock = new SharedArray("i", 1).getLock();
+   * await lock.acquire();
+   * lock.release();
+   * ```
+   */
+  getLock(): Lock | RLock {
+    if (this.#lock === undefined) {
+      throw new TypeError("Cannot get the lock of a SharedArray made with { lock: false }");
+    }
+    return this.#lock;
+  }
+
+  /**
+   * The marker this array travels as (with its lock's).
+   *
+   * @param context Where it goes.
+   * @returns The marker.
+   * @example
+   * ```ts
+   * import { SHAREABLE } from "../transport/shareable.ts";
+   * import { SharedArray } from "./shared_array.ts";
+   * console.log(new SharedArray("i", 1)[SHAREABLE]("thread").__mpShared); // "SharedArray"
+   * ```
+   */
+  [SHAREABLE](context: Context): SharedMarker {
+    const el = this.#elements;
+    return marker(this, context, {
+      tag: "SharedArray",
+      cells: el?.buffer,
+      remote: this.#remote,
+      extra: {
+        typecode: this.typecode,
+        length: this.length,
+        lock: encodeShared(this.#lock, context),
+      },
+      methods: () => ({
+        get: (_owner, i) => el!.get(i as number),
+        set: (_owner, i, value) => el!.set(i as number, value as number | bigint),
+        getAll: () => this.toArray(),
+      }),
+    });
+  }
+}
+
+const TRAPS: ProxyHandler<SharedArray> = {
+  get(target, key) {
+    if (typeof key === "string" && INDEX.test(key)) return target._load(Number(key));
+    const value = Reflect.get(target, key, target);
+    return typeof value === "function" ? value.bind(target) : value;
+  },
+  set(target, key, value) {
+    if (typeof key === "string" && INDEX.test(key)) {
+      target._store(Number(key), value);
+      return true;
+    }
+    return Reflect.set(target, key, value, target);
+  },
+  has(target, key) {
+    if (typeof key === "string" && INDEX.test(key)) return Number(key) < target.length;
+    return Reflect.has(target, key);
+  },
+};
+
+registerPrimitive(
+  "SharedArray",
+  (cells, extra) => {
+    const { typecode, length, lock } = extra as {
+      typecode: Typecode;
+      length: number;
+      lock: unknown;
+    };
+    reviving = {
+      from: cells,
+      typecode,
+      length,
+      lock: decodeShared(lock) as Lock | RLock | undefined,
+    };
+    return new SharedArray(typecode, 0);
+  },
+  (remote, extra) => {
+    const { typecode, length, lock } = extra as {
+      typecode: Typecode;
+      length: number;
+      lock: unknown;
+    };
+    reviving = {
+      from: remote,
+      typecode,
+      length,
+      lock: decodeShared(lock) as Lock | RLock | undefined,
+    };
+    return new SharedArray(typecode, 0);
+  },
+);
