@@ -6,6 +6,22 @@
 import { parentPort, threadId, Worker, workerData } from "node:worker_threads";
 import type { Backend, ExitInfo, ParentPort, SpawnOptions, WorkerHandle } from "./types.ts";
 
+/**
+ * A `.ts` worker entry on a Node that cannot strip types (Node 20, run
+ * through tsx): the worker must register tsx's loader before importing it,
+ * because workers do not inherit the main thread's loader hooks.
+ */
+function typeScriptLoaderFor(url: URL): string | undefined {
+  if (!url.pathname.endsWith(".ts")) return undefined;
+  const proc = globalThis as unknown as { process: { features?: { typescript?: unknown } } };
+  if (proc.process.features?.typescript) return undefined;
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    return undefined;
+  }
+}
+
 class NodeThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
   #onMessage: (message: unknown) => void = () => {};
@@ -15,10 +31,14 @@ class NodeThreadHandle implements WorkerHandle {
   #exitedPromise: Promise<void>;
 
   constructor(options: SpawnOptions) {
-    this.#worker = new Worker(options.url, {
-      name: options.name,
-      workerData: options.workerData,
-    });
+    const loader = typeScriptLoaderFor(options.url);
+    this.#worker = loader === undefined
+      ? new Worker(options.url, { name: options.name, workerData: options.workerData })
+      : new Worker(
+        `import(${JSON.stringify(loader)}).then((m) => { m.register(); ` +
+          `return import(${JSON.stringify(options.url.href)}); });`,
+        { eval: true, name: options.name, workerData: options.workerData },
+      );
     this.#worker.on("message", (message) => this.#onMessage(message));
     this.#worker.on("error", (error) => (this.#error = error));
     this.#exitedPromise = new Promise((resolve) => {

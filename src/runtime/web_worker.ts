@@ -8,7 +8,15 @@
  *
  * @module
  */
-import type { Backend, ExitInfo, ParentPort, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+import { takeMessages } from "./early_messages.ts";
+import type {
+  Backend,
+  ExitInfo,
+  ParentPort,
+  RuntimeName,
+  SpawnOptions,
+  WorkerHandle,
+} from "./types.ts";
 
 const EXIT_TAG = "__mpExit";
 const INIT_TAG = "__mpInit";
@@ -116,8 +124,6 @@ export function createWebWorkerBackend(runtime: RuntimeName): Backend {
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  removeEventListener(type: string, listener: (event: Event) => void): void;
   close?(): void;
 }
 
@@ -154,22 +160,10 @@ export function connectWebWorkerParent(): Promise<ParentPort> {
     return proc!.exit(code);
   };
   return new Promise((resolve) => {
-    let listener: (message: unknown) => void = () => {};
+    let listener: ((message: unknown) => void) | undefined;
     const backlog: unknown[] = [];
     let workerData: unknown;
     let ready = false;
-    scope.addEventListener("message", (event) => {
-      const data = (event as MessageEvent).data;
-      if (!ready && data !== null && typeof data === "object" && INIT_TAG in data) {
-        ready = true;
-        workerData = (data as Record<string, unknown>)[INIT_TAG];
-        resolve(port);
-        return;
-      }
-      if (listener === noop) backlog.push(data);
-      else listener(data);
-    });
-    const noop = listener;
     const port: ParentPort = {
       context: "thread",
       get workerData() {
@@ -184,5 +178,13 @@ export function connectWebWorkerParent(): Promise<ParentPort> {
       onDisconnect: () => {},
       exit,
     };
+    takeMessages((data) => {
+      if (!ready && data !== null && typeof data === "object" && INIT_TAG in data) {
+        ready = true;
+        workerData = (data as Record<string, unknown>)[INIT_TAG];
+        resolve(port);
+      } else if (listener === undefined) backlog.push(data);
+      else listener(data);
+    });
   });
 }

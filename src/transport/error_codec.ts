@@ -66,7 +66,9 @@ export function encodeError(error: unknown, hint?: string): WireError {
   }
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
-    if (!SKIPPED.has(key)) props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
+    if (!SKIPPED.has(key)) {
+      props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
+    }
   }
   const ctor = error.constructor?.name;
   const message = hint === undefined ? error.message : `${error.message}${hint}`;

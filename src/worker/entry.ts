@@ -5,6 +5,7 @@
  *
  * @module
  */
+import "../runtime/early_messages.ts";
 import { connectParent } from "../runtime/parent_port.ts";
 import { setIdentity } from "../process/identity.ts";
 import type { PoolWorkerData, ProcessWorkerData } from "../transport/protocol.ts";

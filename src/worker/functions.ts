@@ -9,9 +9,13 @@ import type { FunctionRef } from "../transport/protocol.ts";
 /** A function the worker can call. */
 export type AnyFunction = (...args: unknown[]) => unknown;
 
+let moduleExports: Record<string, unknown> | undefined;
+
 /**
- * Compile a function from its source text, as `fn.toString()` printed it.
- * Handles declarations, arrows, async/generator functions and method
+ * Find the function behind a source-text entry: the pool module's export of
+ * that name when its source is identical (called by reference, so it may use
+ * imports and helpers), else the source compiled on its own. Compilation
+ * handles declarations, arrows, async/generator functions and method
  * shorthand (`name(x) { ... }`).
  *
  * @param name The function's name (for method shorthand and messages).
@@ -25,6 +29,10 @@ export type AnyFunction = (...args: unknown[]) => unknown;
  * ```
  */
 export function compileFunction(name: string, source: string): AnyFunction {
+  const exported = moduleExports?.[name];
+  if (typeof exported === "function" && Function.prototype.toString.call(exported) === source) {
+    return exported as AnyFunction;
+  }
   let fn: unknown;
   try {
     fn = new Function(`return (${source});`)();
@@ -42,8 +50,6 @@ export function compileFunction(name: string, source: string): AnyFunction {
   }
   return fn as AnyFunction;
 }
-
-let moduleExports: Record<string, unknown> | undefined;
 
 /**
  * Import the pool's module (once) so its exports can be called by name.

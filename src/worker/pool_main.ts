@@ -69,7 +69,9 @@ function throwing(error: unknown): AnyFunction {
 
 function describe(value: unknown): string {
   try {
-    return typeof value === "function" ? value.toString().slice(0, 200) : String(value).slice(0, 200);
+    return typeof value === "function"
+      ? value.toString().slice(0, 200)
+      : String(value).slice(0, 200);
   } catch {
     return Object.prototype.toString.call(value);
   }
@@ -89,6 +91,7 @@ function describe(value: unknown): string {
 export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Promise<void> {
   const fns = new Map<FunctionKey, AnyFunction>();
   const names = new Map<FunctionKey, string>();
+  const sources = new Map<number, string>();
   let queue: unknown[] = [];
   let head = 0;
   let out: unknown[] = [];
@@ -102,12 +105,14 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     let fn = fns.get(key);
     if (fn === undefined) {
       try {
-        fn = exportedFunction(key as string);
+        fn = typeof key === "number"
+          ? compileFunction(names.get(key) ?? "", sources.get(key) ?? "undefined")
+          : exportedFunction(key);
       } catch (error) {
         fn = throwing(error);
       }
       fns.set(key, fn);
-      names.set(key, String(key));
+      sources.delete(key as number);
     }
     return fn;
   };
@@ -130,7 +135,10 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
         try {
           post(entry);
         } catch (error) {
-          post([batch[i], STATUS_ENCODING, { error: encodeError(error), repr: describe(batch[i + 2]) }]);
+          post([batch[i], STATUS_ENCODING, {
+            error: encodeError(error),
+            repr: describe(batch[i + 2]),
+          }]);
         }
       }
     }
@@ -184,11 +192,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       if (m.fns !== undefined) {
         for (const [id, name, source] of m.fns) {
           names.set(id, name);
-          try {
-            fns.set(id, compileFunction(name, source));
-          } catch (error) {
-            fns.set(id, throwing(error));
-          }
+          sources.set(id, source);
         }
       }
       const batch = m.batch;

@@ -1,0 +1,43 @@
+/**
+ * Python's `multiprocessing` for Deno, Bun and Node: a `Pool` with
+ * `apply`/`map`/`imap`/`starmap` and `AsyncResult`, running the same code on
+ * worker threads (`context: "thread"`, the default) or child processes
+ * (`context: "process"`).
+ *
+ * Functions reach the workers by source text (they must be self-contained)
+ * or, with `module: import.meta.url`, by reference to the module's exports.
+ * Timeouts are milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from "./mod.ts";
+ *
+ * const pool = new Pool(2);
+ * const squares = await pool.map((x: number) => x * x, [1, 2, 3, 4]);
+ * console.log(squares); // [1, 4, 9, 16]
+ * pool.close();
+ * await pool.join();
+ * ```
+ *
+ * @module
+ */
+export { Pool } from "./src/pool/pool.ts";
+export type { IMapOptions, MapAsyncOptions } from "./src/pool/pool.ts";
+export type { Chunksize, PoolOptions } from "./src/pool/options.ts";
+export { AsyncResult } from "./src/pool/async_result.ts";
+export type { ResultCallbacks } from "./src/pool/async_result.ts";
+export { IMapIterator } from "./src/pool/imap_iterator.ts";
+export { CHUNK_STRATEGIES } from "./src/pool/chunking.ts";
+export type { ChunkStrategy } from "./src/pool/chunking.ts";
+export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";
+export type { Context } from "./src/runtime/types.ts";
+export {
+  BrokenBarrierError,
+  Empty,
+  Full,
+  MaybeEncodingError,
+  ProcessError,
+  RemoteError,
+  TimeoutError,
+  WorkerLostError,
+} from "./src/errors.ts";

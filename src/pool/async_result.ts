@@ -1,0 +1,205 @@
+/**
+ * `AsyncResult`: the handle `applyAsync`/`mapAsync`/`starmapAsync` return
+ * (Python's `multiprocessing.pool.AsyncResult`).
+ *
+ * @module
+ */
+import { ProcessError, TimeoutError } from "../errors.ts";
+
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+
+/** Callbacks run once, in the main thread, when a result settles. */
+export interface ResultCallbacks<T> {
+  /** Called with the value on success. */
+  readonly callback?: (value: T) => void;
+  /** Called with the error on failure. */
+  readonly errorCallback?: (error: unknown) => void;
+}
+
+let settle: (result: AsyncResult<unknown>, ok: boolean, value: unknown) => void;
+
+/**
+ * Settle an `AsyncResult` (pool internals only).
+ *
+ * @param result The result to settle.
+ * @param ok Whether it succeeded.
+ * @param value The value or the error.
+ * @example
+ * ```ts ignore
+ * settleResult(result, true, 42);
+ * ```
+ */
+export function settleResult(result: AsyncResult<unknown>, ok: boolean, value: unknown): void {
+  settle(result, ok, value);
+}
+
+function normaliseTimeout(timeout: number | null | undefined): number | undefined {
+  if (timeout === null || timeout === undefined) return undefined;
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new TypeError(
+      `Cannot wait: 'timeout' must be a number of milliseconds, received ${String(timeout)}`,
+    );
+  }
+  return Math.max(0, timeout);
+}
+
+/**
+ * The eventual result of a task submitted with `applyAsync`, `mapAsync` or
+ * `starmapAsync`. Created by the pool, not by users.
+ *
+ * @typeParam T The task's result type.
+ * @example
+ * ```ts
+ * import { Pool } from "../../mod.ts";
+ * const pool = new Pool(1);
+ * const result = pool.applyAsync((x: number) => x * 2, [21]);
+ * console.log(await result.get(10_000)); // 42
+ * await pool.terminate();
+ * ```
+ */
+export class AsyncResult<T> {
+  #state = PENDING;
+  #value: unknown;
+  #waiters: (() => void)[] | undefined;
+  #callbacks: ResultCallbacks<T> | undefined;
+
+  static {
+    settle = (result, ok, value) => result.#settle(ok, value);
+  }
+
+  /**
+   * @param callbacks Success / error callbacks (pool internals pass them).
+   */
+  constructor(callbacks?: ResultCallbacks<T>) {
+    this.#callbacks = callbacks;
+  }
+
+  #settle(ok: boolean, value: unknown): void {
+    if (this.#state !== PENDING) return;
+    this.#state = ok ? FULFILLED : REJECTED;
+    this.#value = value;
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    if (waiters !== undefined) { for (const wake of waiters) wake(); }
+    const callbacks = this.#callbacks;
+    this.#callbacks = undefined;
+    const callback = ok ? callbacks?.callback : callbacks?.errorCallback;
+    if (callback !== undefined) {
+      try {
+        (callback as (v: unknown) => void)(value);
+      } catch (error) {
+        // A throwing callback must not wedge the pool (CPython's would).
+        console.error("Exception in AsyncResult callback (ignored):", error);
+      }
+    }
+  }
+
+  /**
+   * Wait until the result is ready or `timeout` ms have passed.
+   *
+   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits
+   *   forever; negative counts as 0.
+   * @returns Resolves either way; check `ready()` afterwards.
+   * @throws {TypeError} When `timeout` is not a number.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => 1);
+   * await r.wait();
+   * console.log(r.ready()); // true
+   * await pool.terminate();
+   * ```
+   */
+  wait(timeout?: number | null): Promise<void> {
+    const ms = normaliseTimeout(timeout);
+    if (this.#state !== PENDING) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const wake = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+      (this.#waiters ??= []).push(wake);
+      if (ms !== undefined) {
+        timer = setTimeout(() => {
+          const list = this.#waiters;
+          const i = list?.indexOf(wake) ?? -1;
+          if (i >= 0) list!.splice(i, 1);
+          resolve();
+        }, ms);
+      }
+    });
+  }
+
+  /**
+   * The result, once it arrives (Python's `get`).
+   *
+   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits forever.
+   * @returns The task's value.
+   * @throws {TimeoutError} When not ready within `timeout` (the result stays usable).
+   * @throws The task's own error when it failed.
+   * @example
+   * ```ts
+   * import { Pool, TimeoutError } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => new Promise((ok) => setTimeout(ok, 300, "late")));
+   * try {
+   *   await r.get(10);
+   * } catch (e) {
+   *   console.log(e instanceof TimeoutError); // true
+   * }
+   * console.log(await r.get()); // "late"
+   * await pool.terminate();
+   * ```
+   */
+  async get(timeout?: number | null): Promise<T> {
+    if (this.#state === PENDING) {
+      await this.wait(timeout);
+      if (this.#state === PENDING) {
+        throw new TimeoutError(`Result not ready within ${normaliseTimeout(timeout)} ms`);
+      }
+    }
+    if (this.#state === REJECTED) throw this.#value;
+    return this.#value as T;
+  }
+
+  /**
+   * Whether the task has finished (Python's `ready`).
+   *
+   * @returns `true` once it succeeded or failed.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => 1);
+   * console.log(r.ready()); // false
+   * await pool.terminate();
+   * ```
+   */
+  ready(): boolean {
+    return this.#state !== PENDING;
+  }
+
+  /**
+   * Whether the task finished without error (Python's `successful`).
+   *
+   * @returns `true` on success.
+   * @throws {ProcessError} When the result is not ready yet (Python: ValueError).
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => 1);
+   * await r.wait();
+   * console.log(r.successful()); // true
+   * await pool.terminate();
+   * ```
+   */
+  successful(): boolean {
+    if (this.#state === PENDING) throw new ProcessError("AsyncResult is not ready");
+    return this.#state === FULFILLED;
+  }
+}

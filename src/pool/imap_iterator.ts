@@ -1,0 +1,352 @@
+/**
+ * `IMapIterator`: the lazy result stream of `imap` (input order) and
+ * `imapUnordered` (completion order). It reads its input (sync or async
+ * iterable) lazily with bounded read-ahead, so endless generators work.
+ *
+ * @module
+ */
+import { TimeoutError } from "../errors.ts";
+import type { Task, TaskSink } from "./task.ts";
+
+interface Entry {
+  readonly ok: boolean;
+  readonly value: unknown;
+  /** Positions this entry stands for (a failed chunk covers all its items). */
+  readonly span: number;
+}
+
+interface Waiter {
+  resolve(result: IteratorResult<unknown>): void;
+  reject(error: unknown): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** What an iterator needs from its pool. */
+export interface IMapFeed {
+  /** Submit one chunk starting at input position `index`. */
+  submit(items: unknown[], index: number, sink: TaskSink): void;
+  /** Whether the pool is closing (read the input to the end). */
+  readonly closing: boolean;
+  /** Reading the input has finished. */
+  done(): void;
+}
+
+/**
+ * Results of `imap`/`imapUnordered`, as an async iterator. `next(timeout)`
+ * rejects with `TimeoutError` when no result arrives in time and leaves the
+ * iterator usable. Created by the pool.
+ *
+ * @typeParam T The function's result type.
+ * @example
+ * ```ts
+ * import { Pool } from "../../mod.ts";
+ * const pool = new Pool(2);
+ * for await (const y of pool.imap((x: number) => x * x, [1, 2, 3])) console.log(y);
+ * await pool.terminate();
+ * ```
+ */
+export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
+  readonly #ordered: boolean;
+  readonly #chunksize: number;
+  readonly #limit: number;
+  #feed: IMapFeed | undefined;
+  #input: Iterator<unknown> | AsyncIterator<unknown> | undefined;
+  #async: boolean;
+  #reading = false;
+  #inputDone = false;
+  #submitted = 0;
+  #consumed = 0;
+  #total = Infinity;
+  #nextIndex = 0;
+  #byIndex = new Map<number, Entry>();
+  #arrived: Entry[] = [];
+  #waiters: Waiter[] = [];
+  #fatal: unknown;
+
+  /**
+   * @param input The iterable to map over.
+   * @param ordered `true` for input order (`imap`).
+   * @param chunksize Items per task.
+   * @param readAhead Items that may be submitted and not yet consumed.
+   */
+  constructor(
+    input: Iterable<unknown> | AsyncIterable<unknown>,
+    ordered: boolean,
+    chunksize: number,
+    readAhead: number,
+  ) {
+    this.#ordered = ordered;
+    this.#chunksize = chunksize;
+    this.#limit = Math.max(readAhead, chunksize);
+    const asyncIt = (input as AsyncIterable<unknown>)[Symbol.asyncIterator];
+    this.#async = typeof asyncIt === "function";
+    this.#input = this.#async
+      ? asyncIt.call(input)
+      : (input as Iterable<unknown>)[Symbol.iterator]();
+  }
+
+  /**
+   * Start reading (pool internals).
+   *
+   * @param feed Where chunks go.
+   */
+  start(feed: IMapFeed): void {
+    this.#feed = feed;
+    this.pump();
+  }
+
+  /** Read more input if the read-ahead allows (pool internals). */
+  pump(): void {
+    if (this.#reading || this.#inputDone || this.#feed === undefined) return;
+    if (this.#async) void this.#pumpAsync();
+    else this.#pumpSync();
+  }
+
+  #room(): boolean {
+    return this.#feed!.closing || this.#submitted - this.#consumed < this.#limit;
+  }
+
+  #pumpSync(): void {
+    this.#reading = true;
+    try {
+      this.#readSync();
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  #readSync(): void {
+    const it = this.#input as Iterator<unknown>;
+    while (!this.#inputDone && this.#room()) {
+      const chunk: unknown[] = [];
+      try {
+        while (chunk.length < this.#chunksize) {
+          const r = it.next();
+          if (r.done) {
+            this.#endInput();
+            break;
+          }
+          chunk.push(r.value);
+        }
+      } catch (error) {
+        this.#flushChunk(chunk);
+        this.#inputFailed(error);
+        return;
+      }
+      this.#flushChunk(chunk);
+    }
+  }
+
+  async #pumpAsync(): Promise<void> {
+    this.#reading = true;
+    const it = this.#input as AsyncIterator<unknown>;
+    try {
+      while (!this.#inputDone && this.#room()) {
+        const chunk: unknown[] = [];
+        try {
+          while (chunk.length < this.#chunksize) {
+            const r = await it.next();
+            if (r.done) {
+              this.#endInput();
+              break;
+            }
+            chunk.push(r.value);
+          }
+        } catch (error) {
+          this.#flushChunk(chunk);
+          this.#inputFailed(error);
+          return;
+        }
+        this.#flushChunk(chunk);
+      }
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  #flushChunk(chunk: unknown[]): void {
+    if (chunk.length === 0 || this.#fatal !== undefined) return;
+    const index = this.#submitted;
+    this.#submitted += chunk.length;
+    this.#feed!.submit(chunk, index, this);
+  }
+
+  #endInput(): void {
+    if (this.#inputDone) return;
+    this.#inputDone = true;
+    this.#total = this.#submitted;
+    this.#input = undefined;
+    this.#feed?.done();
+    this.#wake();
+  }
+
+  #inputFailed(error: unknown): void {
+    const at = this.#submitted;
+    this.#submitted++;
+    this.#store(at, { ok: false, value: error, span: 1 });
+    this.#endInput();
+  }
+
+  /**
+   * A chunk finished (pool internals).
+   *
+   * @param task The chunk's task.
+   * @param ok Whether it succeeded.
+   * @param value Its values, or the error.
+   */
+  settleTask(task: Task, ok: boolean, value: unknown): void {
+    const count = task.target as number;
+    if (ok) {
+      const values = value as unknown[];
+      for (let i = 0; i < values.length; i++) {
+        this.#store(task.index + i, { ok: true, value: values[i], span: 1 });
+      }
+    } else this.#store(task.index, { ok: false, value, span: count });
+    this.#wake();
+  }
+
+  #store(index: number, entry: Entry): void {
+    if (this.#ordered) this.#byIndex.set(index, entry);
+    else this.#arrived.push(entry);
+  }
+
+  #take(): Entry | undefined {
+    if (this.#ordered) {
+      const entry = this.#byIndex.get(this.#nextIndex);
+      if (entry === undefined) return undefined;
+      this.#byIndex.delete(this.#nextIndex);
+      this.#nextIndex += entry.span;
+      this.#consumed += entry.span;
+      return entry;
+    }
+    const entry = this.#arrived.shift();
+    if (entry !== undefined) this.#consumed += entry.span;
+    return entry;
+  }
+
+  #deliver(waiter: Waiter): boolean {
+    const entry = this.#take();
+    if (entry !== undefined) {
+      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+      if (entry.ok) waiter.resolve({ value: entry.value, done: false });
+      else waiter.reject(entry.value);
+      return true;
+    }
+    if (this.#consumed >= this.#total) {
+      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+      waiter.resolve({ value: undefined, done: true });
+      return true;
+    }
+    if (this.#fatal !== undefined) {
+      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+      waiter.reject(this.#fatal);
+      return true;
+    }
+    return false;
+  }
+
+  #wake(): void {
+    while (this.#waiters.length > 0 && this.#deliver(this.#waiters[0])) this.#waiters.shift();
+    this.pump();
+  }
+
+  /**
+   * Fail everything not yet delivered (pool terminated).
+   *
+   * @param error The reason.
+   */
+  abort(error: unknown): void {
+    if (this.#fatal !== undefined) return;
+    this.#fatal = error;
+    if (!this.#inputDone) {
+      this.#inputDone = true;
+      this.#feed?.done();
+    }
+    this.#wake();
+  }
+
+  /**
+   * The next result (Python's `next(timeout)`).
+   *
+   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits forever.
+   * @returns The next result, or `{ done: true }` after the last.
+   * @throws {TimeoutError} When none arrives in time (the iterator stays usable).
+   * @throws The task's error at its position.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const it = pool.imap((x: number) => x + 1, [1, 2]);
+   * console.log((await it.next(10_000)).value); // 2
+   * await pool.terminate();
+   * ```
+   */
+  next(timeout?: number | null): Promise<IteratorResult<T>> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve: resolve as Waiter["resolve"], reject };
+      if (this.#waiters.length === 0 && this.#deliver(waiter)) {
+        this.pump();
+        return;
+      }
+      this.#waiters.push(waiter);
+      if (timeout !== null && timeout !== undefined) {
+        waiter.timer = setTimeout(() => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          reject(new TimeoutError(`No result within ${Math.max(0, timeout)} ms`));
+        }, Math.max(0, timeout));
+      }
+      this.pump();
+    });
+  }
+
+  /**
+   * Stop early (a `break` out of `for await`): no more input is read.
+   *
+   * @returns `{ done: true }`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const it = pool.imap((x: number) => x, [1, 2, 3]);
+   * await it.return();
+   * await pool.terminate();
+   * ```
+   */
+  return(): Promise<IteratorResult<T>> {
+    if (!this.#inputDone) {
+      const it = this.#input;
+      this.#endInput();
+      this.#total = this.#consumed;
+      void (async () => {
+        try {
+          await it?.return?.();
+        } catch {
+          // the input's own cleanup failed; nothing to report to
+        }
+      })();
+    }
+    this.#total = this.#consumed;
+    this.#byIndex.clear();
+    this.#arrived = [];
+    this.#wake();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /**
+   * The iterator itself (`for await` support).
+   *
+   * @returns This iterator.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const it = pool.imapUnordered((x: number) => x, [1]);
+   * console.log(it[Symbol.asyncIterator]() === it); // true
+   * await pool.terminate();
+   * ```
+   */
+  [Symbol.asyncIterator](): IMapIterator<T> {
+    return this;
+  }
+}

@@ -1,0 +1,514 @@
+/**
+ * `Pool`: Python's `multiprocessing.Pool` for Deno, Bun and Node.
+ *
+ * @module
+ */
+import { ProcessError } from "../errors.ts";
+import { checkContext, getStartMethod } from "../process/start_method.ts";
+import { logicalCpuCount } from "../runtime/cpu.ts";
+import type { Context } from "../runtime/types.ts";
+import { MODE_APPLY, MODE_MAP, MODE_STARMAP, type TaskMode } from "../transport/protocol.ts";
+import { encodeShared } from "../transport/shareable.ts";
+import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
+import { planChunks } from "./chunking.ts";
+import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
+import { IMapIterator } from "./imap_iterator.ts";
+import { MapCollector } from "./map_result.ts";
+import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
+import { Scheduler } from "./scheduler.ts";
+import type { Task, TaskSink } from "./task.ts";
+
+/** Options of `mapAsync`/`starmapAsync`. */
+export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
+  /** Items per task: a positive integer or a strategy. Default: Python's `ceil(n / 4P)`. */
+  readonly chunksize?: Chunksize;
+}
+
+/** Options of `imap`/`imapUnordered`. */
+export interface IMapOptions {
+  /** Items per task. Default 1. */
+  readonly chunksize?: number;
+}
+
+// deno-lint-ignore no-explicit-any
+type Fn = (...args: any[]) => unknown;
+type Input<T> = Iterable<T> | AsyncIterable<T>;
+
+const RUN = 0;
+const CLOSE = 1;
+const TERMINATE = 2;
+
+const APPLY_SINK: TaskSink = {
+  settleTask: (task, ok, value) => settleResult(task.target as AsyncResult<unknown>, ok, value),
+};
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+function chunkOptions<O extends object>(
+  arg: number | Chunksize | O | undefined,
+): O & { chunksize?: Chunksize } {
+  return (typeof arg === "object" && arg !== null ? arg : { chunksize: arg }) as O & {
+    chunksize?: Chunksize;
+  };
+}
+
+/**
+ * A pool of worker threads or processes (Python's `multiprocessing.Pool`).
+ *
+ * @example
+ * ```ts
+ * import { Pool } from "../../mod.ts";
+ * const pool = new Pool(2);
+ * console.log(await pool.map((x: number) => x * x, [1, 2, 3])); // [1, 4, 9]
+ * pool.close();
+ * await pool.join();
+ * ```
+ */
+export class Pool implements AsyncDisposable {
+  /** Number of workers. */
+  readonly processes: number;
+  /** Where the workers run. */
+  readonly context: Context;
+  #state = RUN;
+  #scheduler: Scheduler;
+  #iterators = new Set<IMapIterator<unknown>>();
+
+  /**
+   * @param options The number of workers, or options.
+   * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer.
+   * @throws {TypeError} For an `initializer` that is not a function.
+   */
+  constructor(options?: number | PoolOptions) {
+    const what = "Cannot create pool";
+    const opts: PoolOptions = typeof options === "object" && options !== null
+      ? options
+      : { processes: options };
+    this.processes = opts.processes === undefined || opts.processes === null
+      ? logicalCpuCount()
+      : positiveInteger(opts.processes, what, "processes");
+    const max = opts.maxtasksperchild === undefined || opts.maxtasksperchild === null
+      ? undefined
+      : positiveInteger(opts.maxtasksperchild, what, "maxtasksperchild");
+    if (opts.initializer !== undefined && opts.initializer !== null) {
+      assertFunction(opts.initializer, what, "initializer");
+    }
+    const initargs = opts.initargs ?? [];
+    if (!Array.isArray(initargs)) {
+      throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
+    }
+    this.context = opts.context === undefined ? getStartMethod() : checkContext(opts.context, what);
+    this.#scheduler = new Scheduler({
+      processes: this.processes,
+      context: this.context,
+      module: opts.module === undefined ? undefined : String(opts.module),
+      initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
+      initargs: encodeShared(initargs, this.context) as unknown[],
+      maxtasksperchild: max,
+    });
+  }
+
+  /** OS pids of the current workers (process context; empty for threads). */
+  get pids(): number[] {
+    return this.#scheduler.slots.flatMap((s) => (s.handle.pid === undefined ? [] : [s.handle.pid]));
+  }
+
+  #check(fn: unknown, what: string): void {
+    if (this.#state !== RUN) throw new ProcessError("Pool not running");
+    assertFunction(fn, what, "fn");
+  }
+
+  #submit(
+    fn: Fn,
+    mode: TaskMode,
+    payload: unknown,
+    sink: TaskSink,
+    target: unknown,
+    index: number,
+  ): void {
+    const source = sourceFunction(fn);
+    const task: Task = {
+      key: source[0],
+      source,
+      mode,
+      payload: encodeShared(payload, this.context),
+      sink,
+      target,
+      index,
+    };
+    this.#scheduler.submit(task);
+  }
+
+  /**
+   * Run `fn(...args)` in a worker and wait for the result (Python's `apply`).
+   *
+   * @param fn A self-contained function (sent by source text) or one the
+   *   pool's `module` exports.
+   * @param args Its arguments.
+   * @returns Its (awaited) result.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @throws The function's own error, with a `RemoteError` cause.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * console.log(await pool.apply((a: number, b: number) => a + b, [1, 2])); // 3
+   * await pool.terminate();
+   * ```
+   */
+  async apply<F extends Fn>(fn: F, args?: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
+    return await this.applyAsync(fn, args).get();
+  }
+
+  /**
+   * Submit `fn(...args)` and return at once (Python's `apply_async`).
+   *
+   * @param fn The function.
+   * @param args Its arguments.
+   * @param callbacks `callback(value)` / `errorCallback(error)`, run once in the main thread.
+   * @returns The task's `AsyncResult`.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @throws {TypeError} When `fn` is not a function or cannot be sent.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync((x: number) => x * 10, [4]);
+   * console.log(await r.get(10_000)); // 40
+   * await pool.terminate();
+   * ```
+   */
+  applyAsync<F extends Fn>(
+    fn: F,
+    args?: Parameters<F>,
+    callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>,
+  ): AsyncResult<Awaited<ReturnType<F>>> {
+    this.#check(fn, "Cannot submit task");
+    const list = args ?? [];
+    if (!Array.isArray(list)) {
+      throw new TypeError(`Cannot submit task: 'args' must be an array, received ${typeof list}`);
+    }
+    const result = new AsyncResult<Awaited<ReturnType<F>>>(callbacks);
+    this.#submit(fn, MODE_APPLY, list, APPLY_SINK, result, 0);
+    return result;
+  }
+
+  #mapAsync<R>(
+    fn: Fn,
+    input: Input<unknown>,
+    mode: TaskMode,
+    arg: unknown,
+    what: string,
+  ): AsyncResult<R[]> {
+    this.#check(fn, what);
+    const opts = chunkOptions<MapAsyncOptions<R>>(arg as MapAsyncOptions<R>);
+    const chunksize = checkChunksize(opts.chunksize, what);
+    if (isAsyncIterable(input)) {
+      const collector = new MapCollector<R>(0, opts);
+      void (async () => {
+        const items: unknown[] = [];
+        try {
+          for await (const item of input) items.push(item);
+        } catch (error) {
+          collector.fail(error);
+          collector.seal();
+          return;
+        }
+        this.#submitChunks(fn, items, mode, chunksize, collector);
+      })();
+      return collector.result;
+    }
+    if (input == null || typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
+    }
+    const items = Array.from(input as Iterable<unknown>);
+    const collector = new MapCollector<R>(items.length, opts);
+    this.#submitChunks(fn, items, mode, chunksize, collector);
+    return collector.result;
+  }
+
+  #submitChunks<R>(
+    fn: Fn,
+    items: unknown[],
+    mode: TaskMode,
+    chunksize: Chunksize | undefined,
+    sink: MapCollector<R>,
+  ): void {
+    if (this.#state === TERMINATE) {
+      sink.fail(new ProcessError("Pool not running"));
+      sink.seal();
+      return;
+    }
+    const plan = planChunks(chunksize ?? "python", items.length, this.processes);
+    let at = 0;
+    for (let size = plan.next(); size > 0; size = plan.next()) {
+      sink.addChunk();
+      this.#submit(fn, mode, items.slice(at, at + size), sink, undefined, at);
+      at += size;
+    }
+    sink.seal();
+  }
+
+  /**
+   * Apply `fn` to every item, in parallel, keeping input order (Python's `map`).
+   * Rejects with the first failure to arrive, once every chunk has finished.
+   *
+   * @param fn The function.
+   * @param iterable The items (sync or async iterable).
+   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize }`.
+   *   Default: Python's `ceil(n / (4 * processes))`.
+   * @returns The results in input order.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @throws {RangeError} For a bad `chunksize`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * console.log(await pool.map((x: number) => x + 1, [1, 2, 3], 2)); // [2, 3, 4]
+   * await pool.terminate();
+   * ```
+   */
+  async map<T, R>(
+    fn: (item: T) => R,
+    iterable: Input<T>,
+    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+  ): Promise<Awaited<R>[]> {
+    return await this.mapAsync(fn, iterable, chunksize).get();
+  }
+
+  /**
+   * Like `map`, returning an `AsyncResult` at once (Python's `map_async`).
+   *
+   * @param fn The function.
+   * @param iterable The items.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @returns The call's `AsyncResult`.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @throws {RangeError} For a bad `chunksize`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const r = pool.mapAsync((x: number) => -x, [1, 2]);
+   * console.log(await r.get()); // [-1, -2]
+   * await pool.terminate();
+   * ```
+   */
+  mapAsync<T, R>(
+    fn: (item: T) => R,
+    iterable: Input<T>,
+    chunksize?: Chunksize | MapAsyncOptions<Awaited<R>>,
+  ): AsyncResult<Awaited<R>[]> {
+    return this.#mapAsync(fn, iterable, MODE_MAP, chunksize, "Cannot map");
+  }
+
+  /**
+   * Like `map`, unpacking each item as arguments (Python's `starmap`).
+   *
+   * @param fn The function.
+   * @param iterable Argument arrays.
+   * @param chunksize Items per task, or `{ chunksize }`.
+   * @returns The results in input order.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * console.log(await pool.starmap((a: number, b: number) => a * b, [[1, 2], [3, 4]])); // [2, 12]
+   * await pool.terminate();
+   * ```
+   */
+  async starmap<F extends Fn>(
+    fn: F,
+    iterable: Input<Parameters<F>>,
+    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+  ): Promise<Awaited<ReturnType<F>>[]> {
+    return await this.starmapAsync(fn, iterable, chunksize).get();
+  }
+
+  /**
+   * Like `starmap`, returning an `AsyncResult` at once (Python's `starmap_async`).
+   *
+   * @param fn The function.
+   * @param iterable Argument arrays.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @returns The call's `AsyncResult`.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const r = pool.starmapAsync((a: number, b: number) => a - b, [[3, 1]]);
+   * console.log(await r.get()); // [2]
+   * await pool.terminate();
+   * ```
+   */
+  starmapAsync<F extends Fn>(
+    fn: F,
+    iterable: Input<Parameters<F>>,
+    chunksize?: Chunksize | MapAsyncOptions<Awaited<ReturnType<F>>>,
+  ): AsyncResult<Awaited<ReturnType<F>>[]> {
+    return this.#mapAsync(fn, iterable, MODE_STARMAP, chunksize, "Cannot starmap");
+  }
+
+  #imap<R>(fn: Fn, input: Input<unknown>, ordered: boolean, arg: unknown): IMapIterator<R> {
+    const what = ordered ? "Cannot imap" : "Cannot imapUnordered";
+    this.#check(fn, what);
+    const opts = chunkOptions<IMapOptions>(arg as IMapOptions);
+    const chunksize = opts.chunksize === undefined || opts.chunksize === null
+      ? 1
+      : positiveInteger(opts.chunksize, what, "chunksize");
+    if (
+      input == null ||
+      (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function" &&
+        !isAsyncIterable(input))
+    ) {
+      throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
+    }
+    sourceFunction(fn);
+    const readAhead = Math.max(1024, 4 * this.processes * chunksize);
+    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead);
+    const scheduler = this.#scheduler;
+    const iterators = this.#iterators;
+    iterators.add(it as IMapIterator<unknown>);
+    scheduler.addProducer();
+    it.start({
+      submit: (items, index, sink) => this.#submit(fn, MODE_MAP, items, sink, items.length, index),
+      get closing() {
+        return scheduler.closing;
+      },
+      done: () => {
+        iterators.delete(it as IMapIterator<unknown>);
+        scheduler.removeProducer();
+      },
+    });
+    return it;
+  }
+
+  /**
+   * Lazily apply `fn` to each item, yielding results in input order (Python's `imap`).
+   *
+   * @param fn The function.
+   * @param iterable The items (sync or async iterable, may be endless).
+   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @returns An async iterator of results; `next(timeout)` may reject `TimeoutError`.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const out: number[] = [];
+   * for await (const y of pool.imap((x: number) => x * 2, [1, 2, 3])) out.push(y);
+   * console.log(out); // [2, 4, 6]
+   * await pool.terminate();
+   * ```
+   */
+  imap<T, R>(
+    fn: (item: T) => R,
+    iterable: Input<T>,
+    chunksize?: number | IMapOptions,
+  ): IMapIterator<Awaited<R>> {
+    return this.#imap(fn, iterable, true, chunksize);
+  }
+
+  /**
+   * Like `imap`, yielding results as they complete (Python's `imap_unordered`).
+   *
+   * @param fn The function.
+   * @param iterable The items.
+   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @returns An async iterator of results in completion order.
+   * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const out: number[] = [];
+   * for await (const y of pool.imapUnordered((x: number) => x, [1, 2, 3])) out.push(y);
+   * console.log(out.sort()); // [1, 2, 3]
+   * await pool.terminate();
+   * ```
+   */
+  imapUnordered<T, R>(
+    fn: (item: T) => R,
+    iterable: Input<T>,
+    chunksize?: number | IMapOptions,
+  ): IMapIterator<Awaited<R>> {
+    return this.#imap(fn, iterable, false, chunksize);
+  }
+
+  /**
+   * Accept no more tasks; queued ones still run (Python's `close`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * pool.close();
+   * await pool.join();
+   * ```
+   */
+  close(): void {
+    if (this.#state === RUN) this.#state = CLOSE;
+    this.#scheduler.close();
+    for (const it of this.#iterators) it.pump();
+  }
+
+  /**
+   * Stop the workers now; every unsettled result and iterator rejects
+   * (Python's `terminate`, which would leave them pending).
+   *
+   * @returns Once every worker has ended.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * await pool.terminate();
+   * ```
+   */
+  async terminate(): Promise<void> {
+    this.#state = TERMINATE;
+    const error = new ProcessError("Pool terminated before the task finished");
+    for (const it of this.#iterators) it.abort(error);
+    await this.#scheduler.terminate();
+  }
+
+  /**
+   * Wait for the workers to finish and exit (Python's `join`); call `close()`
+   * or `terminate()` first.
+   *
+   * @returns Once all work is done and every worker has exited.
+   * @throws {ProcessError} "Pool is still running" before `close()`/`terminate()`.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => "done");
+   * pool.close();
+   * await pool.join();
+   * console.log(await r.get()); // "done"
+   * ```
+   */
+  async join(): Promise<void> {
+    if (this.#state === RUN) throw new ProcessError("Pool is still running");
+    await this.#scheduler.join();
+  }
+
+  /**
+   * `await using pool = new Pool()`: terminates on scope exit, as Python's
+   * `with Pool() as pool:` does.
+   *
+   * @returns Once the workers have ended.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * await pool[Symbol.asyncDispose]();
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.terminate();
+  }
+}

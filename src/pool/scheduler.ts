@@ -1,0 +1,407 @@
+/**
+ * The pool's engine: starts and replaces workers, queues tasks and sends them
+ * in batches (many tasks for one worker travel in one message), routes
+ * batched results back to their sinks, and settles everything on worker
+ * loss, initializer failure and termination.
+ *
+ * Dispatch keeps each worker's queue about `TARGET_QUEUE_MS` of work deep,
+ * using a moving average of the worker-measured task time, so short tasks
+ * travel in large batches while long tasks are handed out one or two at a
+ * time (good balance at the end of a run).
+ *
+ * @module
+ */
+import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
+import { getBackend } from "../runtime/backend.ts";
+import type { Backend, Context, ExitInfo } from "../runtime/types.ts";
+import { workerEntryUrl } from "../runtime/worker_url.ts";
+import { decodeError, type WireError } from "../transport/error_codec.ts";
+import type {
+  FromWorker,
+  FunctionRef,
+  PoolWorkerData,
+  SourceFunction,
+  WireEncodingFailure,
+} from "../transport/protocol.ts";
+import { STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
+import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import type { Task } from "./task.ts";
+import { WorkerSlot } from "./worker_slot.ts";
+
+const TARGET_QUEUE_MS = 4;
+const MAX_WINDOW = 4096;
+const STOP_GRACE_MS = 5000;
+let workerCounter = 0;
+
+/** What the scheduler needs to start workers. */
+export interface SchedulerConfig {
+  readonly processes: number;
+  readonly context: Context;
+  readonly module: string | undefined;
+  readonly initializer: FunctionRef | undefined;
+  readonly initargs: readonly unknown[];
+  readonly maxtasksperchild: number | undefined;
+}
+
+/** Runs tasks on a set of workers. */
+export class Scheduler {
+  readonly #config: SchedulerConfig;
+  #backend: Backend | undefined;
+  #slots: WorkerSlot[] = [];
+  #queue: Task[] = [];
+  #queueHead = 0;
+  #dispatchQueued = false;
+  #taskMs: number | undefined;
+  #broken: unknown;
+  #terminated = false;
+  #closing = false;
+  #producers = 0;
+  #idleWaiters: (() => void)[] = [];
+  #deathsWithoutProgress = 0;
+
+  /** @param config Pool settings. */
+  constructor(config: SchedulerConfig) {
+    this.#config = config;
+    getBackend(config.context).then(
+      (backend) => {
+        if (this.#terminated) return;
+        this.#backend = backend;
+        for (let i = 0; i < config.processes; i++) this.#spawn();
+        this.#dispatch();
+      },
+      (error) =>
+        this.#break(new ProcessError(`Cannot start pool: ${String(error)}`, { cause: error })),
+    );
+  }
+
+  /** Worker handles, for pids and tests. */
+  get slots(): readonly WorkerSlot[] {
+    return this.#slots;
+  }
+
+  /** The error that broke the pool (failing initializer), if any. */
+  get broken(): unknown {
+    return this.#broken;
+  }
+
+  /**
+   * Queue a task.
+   *
+   * @param task The task.
+   */
+  submit(task: Task): void {
+    if (this.#broken !== undefined || this.#terminated) {
+      task.sink.settleTask(task, false, this.#broken ?? new ProcessError("Pool not running"));
+      return;
+    }
+    this.#queue.push(task);
+    if (!this.#dispatchQueued) {
+      this.#dispatchQueued = true;
+      queueMicrotask(() => this.#dispatch());
+    }
+  }
+
+  /** Number of tasks queued or running. */
+  get outstanding(): number {
+    let n = this.#queue.length - this.#queueHead;
+    for (const slot of this.#slots) n += slot.pending;
+    return n;
+  }
+
+  /** An imap feeder starts (join waits for it to finish reading). */
+  addProducer(): void {
+    this.#producers++;
+  }
+
+  /** An imap feeder finished. */
+  removeProducer(): void {
+    this.#producers--;
+    this.#checkIdle();
+  }
+
+  /** Whether `close()` was called: feeders should read their input to the end. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** No more tasks will be submitted. */
+  close(): void {
+    this.#closing = true;
+    this.#checkIdle();
+  }
+
+  /**
+   * Wait for all work to finish, then stop the workers gracefully.
+   *
+   * @returns Once every worker has exited.
+   */
+  async join(): Promise<void> {
+    if (!this.#terminated) {
+      await new Promise<void>((resolve) => {
+        this.#idleWaiters.push(resolve);
+        this.#checkIdle();
+      });
+    }
+    await Promise.all(this.#slots.map((slot) => this.#stop(slot)));
+  }
+
+  /**
+   * Stop all workers now and reject everything unsettled.
+   *
+   * @returns Once every worker has ended.
+   */
+  async terminate(): Promise<void> {
+    if (!this.#terminated) {
+      this.#terminated = true;
+      this.#closing = true;
+      this.#rejectAll(new ProcessError("Pool terminated before the task finished"));
+    }
+    const slots = this.#slots.slice();
+    await Promise.all(slots.map((slot) => {
+      if (slot.state !== "dead") slot.state = "stopping";
+      void slot.handle.terminate();
+      return slot.exited;
+    }));
+    this.#wakeIdle();
+  }
+
+  #spawn(): void {
+    const backend = this.#backend!;
+    const prefix = this.#config.context === "process" ? "ForkPoolWorker" : "ThreadPoolWorker";
+    const name = `${prefix}-${++workerCounter}`;
+    const workerData: PoolWorkerData = {
+      role: "pool",
+      name,
+      module: this.#config.module,
+      initializer: this.#config.initializer,
+      initargs: this.#config.initargs,
+    };
+    const handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
+    const slot = new WorkerSlot(handle, name);
+    handle.onMessage((message) => this.#onMessage(slot, message as FromWorker | RpcRequest));
+    handle.onExit((info) => this.#onExit(slot, info));
+    this.#slots.push(slot);
+    slot.updateRef();
+  }
+
+  #window(): number {
+    const ms = this.#taskMs;
+    if (ms === undefined) return 2;
+    const n = Math.ceil(TARGET_QUEUE_MS / Math.max(ms, 1e-4));
+    return Math.min(MAX_WINDOW, Math.max(ms < 20 ? 2 : 1, n));
+  }
+
+  #accepting(slot: WorkerSlot): boolean {
+    const max = this.#config.maxtasksperchild;
+    return slot.state === "live" && (max === undefined || slot.assigned < max);
+  }
+
+  #dispatch(): void {
+    this.#dispatchQueued = false;
+    if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
+    const window = this.#window();
+    let queued = this.#queue.length - this.#queueHead;
+    while (queued > 0) {
+      let best: WorkerSlot | undefined;
+      let accepting = 0;
+      for (const slot of this.#slots) {
+        if (!this.#accepting(slot) || slot.pending >= window) continue;
+        accepting++;
+        if (best === undefined || slot.pending < best.pending) best = slot;
+      }
+      if (best === undefined) break;
+      let n = Math.min(window - best.pending, Math.ceil(queued / accepting));
+      const max = this.#config.maxtasksperchild;
+      if (max !== undefined) n = Math.min(n, max - best.assigned);
+      this.#send(best, n);
+      queued = this.#queue.length - this.#queueHead;
+    }
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue = [];
+      this.#queueHead = 0;
+    }
+  }
+
+  #take(n: number): Task[] {
+    const tasks = this.#queue.slice(this.#queueHead, this.#queueHead + n);
+    for (let i = 0; i < n; i++) this.#queue[this.#queueHead + i] = undefined as unknown as Task;
+    this.#queueHead += n;
+    return tasks;
+  }
+
+  #send(slot: WorkerSlot, n: number): void {
+    const tasks = this.#take(n);
+    const fns: SourceFunction[] = [];
+    const batch: unknown[] = [];
+    for (const task of tasks) {
+      const source = task.source;
+      if (source !== undefined && !slot.seen.has(source[0])) {
+        slot.seen.add(source[0]);
+        fns.push(source);
+      }
+      batch.push(0, task.key, task.mode, task.payload);
+    }
+    try {
+      slot.handle.post(fns.length > 0 ? { t: "tasks", fns, batch } : { t: "tasks", batch });
+      for (const task of tasks) {
+        task.payload = undefined;
+        slot.push(task);
+      }
+    } catch {
+      // Something could not be cloned: send one by one and fail only those.
+      for (const task of tasks) this.#sendOne(slot, task);
+    }
+    slot.updateRef();
+  }
+
+  #sendOne(slot: WorkerSlot, task: Task): void {
+    const source = task.source;
+    const fns = source !== undefined ? [source] : undefined;
+    try {
+      slot.handle.post({ t: "tasks", fns, batch: [0, task.key, task.mode, task.payload] });
+      task.payload = undefined;
+      slot.push(task);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      task.sink.settleTask(
+        task,
+        false,
+        new TypeError(`Cannot send the task's arguments to the worker: ${reason}`, {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  #onMessage(slot: WorkerSlot, message: FromWorker | RpcRequest): void {
+    switch (message.t) {
+      case "results":
+        this.#onResults(slot, message.batch, (message as { busy?: number }).busy ?? 0);
+        break;
+      case "initError":
+        this.#break(
+          new ProcessError(`Pool initializer failed: ${message.error.message}`, {
+            cause: decodeError(message.error),
+          }),
+        );
+        break;
+      case "rpc":
+        serveRpc(message, (reply) => slot.handle.post(reply));
+        break;
+    }
+  }
+
+  #onResults(slot: WorkerSlot, batch: readonly unknown[], busy: number): void {
+    const count = batch.length / 3;
+    for (let i = 0; i < batch.length; i += 3) {
+      const task = slot.shift();
+      if (task === undefined) break;
+      const status = batch[i + 1];
+      const value = batch[i + 2];
+      if (status === STATUS_OK) task.sink.settleTask(task, true, value);
+      else if (status === STATUS_ENCODING) {
+        const failure = value as WireEncodingFailure;
+        task.sink.settleTask(
+          task,
+          false,
+          new MaybeEncodingError(decodeError(failure.error), failure.repr),
+        );
+      } else task.sink.settleTask(task, false, decodeError(value as WireError));
+    }
+    this.#deathsWithoutProgress = 0;
+    if (count > 0) {
+      const per = busy / count;
+      this.#taskMs = this.#taskMs === undefined ? per : this.#taskMs * 0.7 + per * 0.3;
+    }
+    const max = this.#config.maxtasksperchild;
+    if (max !== undefined && slot.state === "live" && slot.completed >= max && slot.pending === 0) {
+      void this.#stop(slot);
+      if (!this.#closing) this.#spawn();
+    }
+    this.#dispatch();
+    slot.updateRef();
+    this.#checkIdle();
+  }
+
+  #stop(slot: WorkerSlot): Promise<void> {
+    if (slot.state === "dead" || slot.state === "stopping") return slot.exited;
+    slot.state = "stopping";
+    slot.updateRef();
+    try {
+      slot.handle.post({ t: "stop" });
+    } catch {
+      void slot.handle.terminate();
+    }
+    const timer = setTimeout(() => void slot.handle.terminate(), STOP_GRACE_MS);
+    return slot.exited.then(() => clearTimeout(timer));
+  }
+
+  #onExit(slot: WorkerSlot, info: ExitInfo): void {
+    const expected = slot.state === "stopping";
+    slot.markDead();
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    const lost = slot.drain();
+    if (!expected || lost.length > 0) {
+      const how = info.signal !== undefined
+        ? `was killed by ${info.signal}`
+        : `exited with code ${info.code}`;
+      for (const task of lost) {
+        task.sink.settleTask(
+          task,
+          false,
+          new WorkerLostError(
+            `Worker ${slot.name} ${how} while running ${lost.length} task(s)`,
+            { code: info.code, signal: info.signal, cause: info.error },
+          ),
+        );
+      }
+      if (!expected && !this.#terminated && this.#broken === undefined) {
+        if (++this.#deathsWithoutProgress > this.#config.processes + 3) {
+          this.#break(
+            new ProcessError(
+              `Pool workers keep dying before finishing any task (last: ${slot.name} ${how})`,
+              { cause: info.error },
+            ),
+          );
+        } else if (!this.#closing || this.outstanding > 0) {
+          this.#spawn();
+        }
+      }
+    }
+    this.#dispatch();
+    this.#checkIdle();
+  }
+
+  #break(error: unknown): void {
+    if (this.#broken !== undefined) return;
+    this.#broken = error;
+    this.#rejectAll(error);
+    for (const slot of this.#slots) {
+      slot.state = "stopping";
+      void slot.handle.terminate();
+    }
+    this.#checkIdle();
+  }
+
+  #rejectAll(error: unknown): void {
+    const queued = this.#queue.slice(this.#queueHead);
+    this.#queue = [];
+    this.#queueHead = 0;
+    for (const task of queued) task.sink.settleTask(task, false, error);
+    for (const slot of this.#slots) {
+      for (const task of slot.drain()) task.sink.settleTask(task, false, error);
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#closing) return;
+    if (this.#producers > 0 || this.outstanding > 0) return;
+    this.#wakeIdle();
+  }
+
+  #wakeIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

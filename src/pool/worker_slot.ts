@@ -1,0 +1,109 @@
+/**
+ * The main thread's bookkeeping for one pool worker: the tasks it holds, in
+ * the order it runs them (a worker runs its tasks first in, first out, so
+ * results arrive in that order), and which functions it has already seen.
+ *
+ * @module
+ */
+import type { WorkerHandle } from "../runtime/types.ts";
+import type { Task } from "./task.ts";
+
+/** Life stages of a pool worker. */
+export type SlotState = "live" | "retiring" | "stopping" | "dead";
+
+/** One pool worker as the scheduler sees it. */
+export class WorkerSlot {
+  /** The worker. */
+  readonly handle: WorkerHandle;
+  /** `ThreadPoolWorker-N` / `ForkPoolWorker-N`. */
+  readonly name: string;
+  /** Ids of source functions this worker has compiled. */
+  readonly seen: Set<number> = new Set();
+  /** Tasks sent to this worker so far (for `maxtasksperchild`). */
+  assigned = 0;
+  /** Tasks it has finished. */
+  completed = 0;
+  /** Its life stage. */
+  state: SlotState = "live";
+  /** Resolves once the worker has ended. */
+  readonly exited: Promise<void>;
+  #markExited!: () => void;
+  #inflight: Task[] = [];
+  #head = 0;
+  #referenced = true;
+
+  /**
+   * @param handle The worker.
+   * @param name Its name.
+   */
+  constructor(handle: WorkerHandle, name: string) {
+    this.handle = handle;
+    this.name = name;
+    this.exited = new Promise((resolve) => (this.#markExited = resolve));
+  }
+
+  /** The worker has ended. */
+  markDead(): void {
+    this.state = "dead";
+    this.#markExited();
+  }
+
+  /** Number of tasks sent and not yet answered. */
+  get pending(): number {
+    return this.#inflight.length - this.#head;
+  }
+
+  /**
+   * Record a task as sent.
+   *
+   * @param task The task.
+   */
+  push(task: Task): void {
+    this.#inflight.push(task);
+    this.assigned++;
+  }
+
+  /**
+   * The oldest unanswered task (the one the next result belongs to).
+   *
+   * @returns The task, or undefined when none is pending.
+   */
+  shift(): Task | undefined {
+    if (this.#head >= this.#inflight.length) return undefined;
+    const task = this.#inflight[this.#head];
+    this.#inflight[this.#head++] = undefined as unknown as Task;
+    if (this.#head === this.#inflight.length) {
+      this.#inflight = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#inflight.length) {
+      this.#inflight = this.#inflight.slice(this.#head);
+      this.#head = 0;
+    }
+    this.completed++;
+    return task;
+  }
+
+  /**
+   * Take every unanswered task (when the worker is gone).
+   *
+   * @returns The tasks, oldest first.
+   */
+  drain(): Task[] {
+    const tasks = this.#inflight.slice(this.#head);
+    this.#inflight = [];
+    this.#head = 0;
+    return tasks;
+  }
+
+  /**
+   * Keep the program alive while this worker has work (or is stopping), and
+   * let it exit while the worker idles.
+   */
+  updateRef(): void {
+    const want = this.pending > 0 || this.state === "stopping";
+    if (want !== this.#referenced) {
+      this.#referenced = want;
+      this.handle.ref(want);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Inside a Web Worker (Deno, Bun): buffer messages that arrive before the
+ * worker's real listener is installed. Bun drops messages that arrive while
+ * no listener exists, and the worker entry installs its listener only after
+ * loading its modules, so this module must be the entry's first import.
+ *
+ * @module
+ */
+
+interface Scope {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+const early: unknown[] = [];
+let forward: ((data: unknown) => void) | undefined;
+
+function isWebWorker(): boolean {
+  const g = globalThis as {
+    Deno?: unknown;
+    Bun?: unknown;
+    WorkerGlobalScope?: unknown;
+    postMessage?: unknown;
+    process?: { env?: unknown };
+  };
+  if (g.Deno !== undefined) return typeof g.WorkerGlobalScope === "function";
+  if (g.Bun !== undefined) {
+    const isMain = (g as { Bun: { isMainThread?: boolean } }).Bun.isMainThread;
+    return isMain === false;
+  }
+  return false;
+}
+
+if (isWebWorker()) {
+  (globalThis as unknown as Scope).addEventListener("message", (event) => {
+    const data = (event as MessageEvent).data;
+    if (forward !== undefined) forward(data);
+    else early.push(data);
+  });
+}
+
+/**
+ * Take over the messages: everything buffered so far, then each new one.
+ *
+ * @param listener Receives every message, in order.
+ * @example
+ * ```ts ignore
+ * takeMessages((data) => console.log(data));
+ * ```
+ */
+export function takeMessages(listener: (data: unknown) => void): void {
+  forward = listener;
+  for (const data of early.splice(0)) listener(data);
+}
