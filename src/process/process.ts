@@ -77,6 +77,7 @@ export class Process {
   #exit: ExitInfo | undefined;
   #exited: Promise<void> | undefined;
   #markExited: () => void = () => {};
+  #joiners = 0;
 
   /**
    * @param options Target, arguments, name, daemon flag, context and module.
@@ -207,13 +208,18 @@ export class Process {
         }
       });
       handle.onExit((info) => this.#ended(info));
-      handle.ref(!this.#daemon);
+      this.#updateRef();
       if (this.#pendingSignal === "terminate") void handle.terminate();
       if (this.#pendingSignal === "kill") void handle.kill();
     } catch (error) {
       console.error(`Process ${this.#name} could not start:\n${(error as Error)?.stack ?? error}`);
       this.#ended({ code: 1, error: error as Error });
     }
+  }
+
+  /** A daemon does not keep the parent alive, except while someone joins it. */
+  #updateRef(): void {
+    if (this.#exit === undefined) this.#handle?.ref(!this.#daemon || this.#joiners > 0);
   }
 
   #ended(info: ExitInfo): void {
@@ -244,15 +250,21 @@ export class Process {
       );
     }
     if (this.#exit !== undefined) return;
-    if (timeout === undefined || timeout === null) return this.#exited;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const elapsed = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, timeout));
-    });
+    const waits = [this.#exited!];
+    if (timeout !== undefined && timeout !== null) {
+      waits.push(
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeout)))),
+      );
+    }
+    this.#joiners++;
+    this.#updateRef();
     try {
-      await Promise.race([this.#exited, elapsed]);
+      await Promise.race(waits);
     } finally {
       clearTimeout(timer);
+      this.#joiners--;
+      this.#updateRef();
     }
   }
 
