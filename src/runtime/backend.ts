@@ -15,9 +15,11 @@ async function load(context: Context): Promise<Backend> {
     const { createChildProcessBackend } = await import("./child_process.ts");
     return createChildProcessBackend(runtime);
   }
-  if (runtime === "node") {
+  // Deno too: its web Worker's terminate() cannot stop a busy worker, while
+  // its node:worker_threads terminate() can.
+  if (runtime !== "bun") {
     const { createNodeThreadBackend } = await import("./node_thread.ts");
-    return createNodeThreadBackend();
+    return createNodeThreadBackend(runtime);
   }
   const { createWebWorkerBackend } = await import("./web_worker.ts");
   return createWebWorkerBackend(runtime);

@@ -4,7 +4,14 @@
  * @module
  */
 import { parentPort, threadId, Worker, workerData } from "node:worker_threads";
-import type { Backend, ExitInfo, ParentPort, SpawnOptions, WorkerHandle } from "./types.ts";
+import type {
+  Backend,
+  ExitInfo,
+  ParentPort,
+  RuntimeName,
+  SpawnOptions,
+  WorkerHandle,
+} from "./types.ts";
 
 /**
  * A `.ts` worker entry on a Node that cannot strip types (Node 20, run
@@ -81,17 +88,18 @@ class NodeThreadHandle implements WorkerHandle {
 }
 
 /**
- * The `node:worker_threads` backend.
+ * The `node:worker_threads` backend (Node, and Deno's implementation of it).
  *
+ * @param runtime The runtime it runs on.
  * @returns A thread-context backend.
  * @example
  * ```ts ignore
- * const backend = createNodeThreadBackend();
+ * const backend = createNodeThreadBackend("node");
  * ```
  */
-export function createNodeThreadBackend(): Backend {
+export function createNodeThreadBackend(runtime: RuntimeName = "node"): Backend {
   return {
-    runtime: "node",
+    runtime,
     context: "thread",
     sharesMemory: true,
     spawn: (options) => new NodeThreadHandle(options),

@@ -35,7 +35,7 @@ export function inWorkerThread(): boolean {
  */
 export async function connectParent(): Promise<ParentPort> {
   if (inWorkerThread()) {
-    if (detectRuntime() === "node") {
+    if (detectRuntime() !== "bun") {
       const { connectNodeThreadParent } = await import("./node_thread.ts");
       return connectNodeThreadParent();
     }
