@@ -159,3 +159,22 @@ export function scriptArgs(): string[] {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Whether the module with this `import.meta` is the program's entry point, on every runtime
+ * (`import.meta.main` where it exists, else a comparison with `process.argv[1]`).
+ *
+ * @param meta The module's `import.meta`.
+ * @returns True for the entry module.
+ * @example
+ * ```ts
+ * import { isMain } from "./_env.ts";
+ * if (isMain(import.meta)) console.log("run directly");
+ * ```
+ */
+export function isMain(meta: ImportMeta): boolean {
+  const m = (meta as ImportMeta & { main?: boolean }).main;
+  if (typeof m === "boolean") return m;
+  const entry = process.argv[1];
+  return entry !== undefined && new URL(meta.url).pathname === entry;
+}

@@ -144,11 +144,37 @@ export async function workingContexts(
   for (const context of wanted) {
     try {
       const pool = await openPool(Pool, 2, context);
-      await withTimeout(pool.terminate(), 10_000, "terminate");
+      await closePool(pool, `${context} context probe`);
       ok.push(context);
     } catch (e) {
       notes.push(`context "${context}" skipped: ${(e as Error).message.split("\n")[0]}`);
     }
   }
   return { ok, notes };
+}
+
+/** Problems seen while closing pools (reported in the suite's notes). */
+export const closeProblems: Set<string> = new Set();
+
+/**
+ * Terminates a pool, giving up after 10 s (a hang is recorded in {@linkcode closeProblems}
+ * instead of stalling the benchmark).
+ *
+ * @param pool The pool.
+ * @param label Where it came from (for the note).
+ * @returns Resolves when terminated or given up on.
+ * @example
+ * ```ts
+ * import { closePool, loadPool, openPool } from "./_pool.ts";
+ * const { Pool } = await loadPool();
+ * if (Pool) await closePool(await openPool(Pool, 1, "thread"), "example");
+ * ```
+ */
+export async function closePool(pool: PoolLike | null | undefined, label: string): Promise<void> {
+  if (!pool) return;
+  try {
+    await withTimeout(pool.terminate(), 10_000, `terminate() (${label})`);
+  } catch (e) {
+    closeProblems.add((e as Error).message);
+  }
 }

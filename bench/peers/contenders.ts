@@ -7,7 +7,7 @@
  */
 import { PingPongPool } from "../baseline/ping_pong.ts";
 import type { PoolCtor, PoolLike } from "../_pool.ts";
-import { openPool } from "../_pool.ts";
+import { closePool, openPool } from "../_pool.ts";
 import { spin, square } from "../workloads.ts";
 import { CPythonPool } from "./cpython.ts";
 import type { PeerTask } from "./_task.ts";
@@ -58,7 +58,7 @@ export function ours(Pool: PoolCtor, context: "thread" | "process"): Contender {
       await Promise.all(all);
     },
     async stop() {
-      await pool?.terminate();
+      await closePool(pool, `peers ${context}`);
     },
   };
 }

@@ -1,0 +1,130 @@
+/**
+ * The benchmark driver: runs every suite on Deno, Bun and Node (each in its own process,
+ * thread and process context), collects the JSON results and writes the report and charts.
+ *
+ * ```sh
+ * npm run bench          # full run: bench/results/*.json, REPORT.md, *.svg
+ * npm run bench:quick    # short run (under 2 minutes on 2 cores): bench/results/quick/
+ * node bench/main.ts --quick --runtimes node,deno --suites task_cost,peers
+ * ```
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { isMain, parseFlags, progress, scriptArgs } from "./_env.ts";
+import type { SuiteResult } from "./_suite.ts";
+import { writeReport } from "./report.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SUITE_ORDER = ["task_cost", "peers", "chunking", "imap", "scaling"];
+const RUNTIMES = ["node", "deno", "bun"];
+
+/**
+ * The command that runs `bench/run.ts` on a runtime, preferring the project's pinned binaries.
+ *
+ * @param runtime `"node"`, `"deno"` or `"bun"`.
+ * @returns Executable and leading arguments.
+ * @example
+ * ```ts
+ * import { runtimeCommand } from "./main.ts";
+ * console.log(runtimeCommand("deno")[0]);
+ * ```
+ */
+export function runtimeCommand(runtime: string): string[] {
+  const bin = (name: string): string => {
+    const local = join(ROOT, "node_modules", ".bin", name);
+    return existsSync(local) ? local : name;
+  };
+  const script = join(ROOT, "bench", "run.ts");
+  if (runtime === "deno") return [bin("deno"), "run", "-A", "--v8-flags=--expose-gc", script];
+  if (runtime === "bun") return [bin("bun"), script];
+  const node = bin("node");
+  const major = Number(process.versions.node.split(".")[0]);
+  // Node 22.6+ strips types itself; an older system node needs tsx.
+  if (node !== "node" || major >= 23) return [node, "--expose-gc", script];
+  return [node, "--expose-gc", "--import", "tsx", script];
+}
+
+function runChild(cmd: string[], args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0], [...cmd.slice(1), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(127));
+  });
+}
+
+/**
+ * Runs the chosen suites on the chosen runtimes and writes the report.
+ *
+ * @param options Scale, runtimes, suites, contexts and output folder.
+ * @returns The results that were produced.
+ * @example
+ * ```ts
+ * import { runAll } from "./main.ts";
+ * await runAll({ scale: "smoke", runtimes: ["node"], suites: ["task_cost"], contexts: ["thread"], outDir: ".tmp/bench" });
+ * ```
+ */
+export async function runAll(options: {
+  scale: string;
+  runtimes: string[];
+  suites: string[];
+  contexts: string[];
+  outDir: string;
+}): Promise<SuiteResult[]> {
+  mkdirSync(options.outDir, { recursive: true });
+  const results: SuiteResult[] = [];
+  const t0 = performance.now();
+  const total = options.suites.length * options.runtimes.length;
+  let step = 0;
+  for (const suite of options.suites) {
+    for (const runtime of options.runtimes) {
+      step++;
+      const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
+      progress(`[${step}/${total}] ${suite}`, runtime, `starting (${elapsed} s elapsed)`);
+      const out = join(options.outDir, `${suite}.${runtime}.json`);
+      const code = await runChild(runtimeCommand(runtime), [
+        "--suite",
+        suite,
+        "--scale",
+        options.scale,
+        "--contexts",
+        options.contexts.join(","),
+        "--out",
+        out,
+      ]);
+      if (code !== 0 || !existsSync(out)) {
+        progress(`[${step}/${total}] ${suite}`, runtime, `FAILED (exit ${code})`);
+        continue;
+      }
+      results.push(JSON.parse(readFileSync(out, "utf8")) as SuiteResult);
+    }
+  }
+  progress("report", `${results.length} result files`, `writing ${options.outDir}/REPORT.md`);
+  await writeReport(results, options.outDir);
+  progress("done", `${((performance.now() - t0) / 1000).toFixed(0)} s`, options.outDir);
+  return results;
+}
+
+if (isMain(import.meta)) {
+  const flags = parseFlags(scriptArgs());
+  const scale = flags.quick ? "quick" : flags.smoke ? "smoke" : String(flags.scale ?? "full");
+  const list = (v: string | true | undefined, all: string[]): string[] =>
+    typeof v === "string" ? v.split(",").filter(Boolean) : all;
+  const outDir = typeof flags.out === "string"
+    ? flags.out
+    : join(ROOT, "bench", "results", ...(scale === "full" ? [] : [scale]));
+  await runAll({
+    scale,
+    runtimes: list(flags.runtimes, RUNTIMES),
+    suites: list(flags.suites, SUITE_ORDER),
+    contexts: list(flags.contexts, ["thread", "process"]),
+    outDir,
+  });
+}
