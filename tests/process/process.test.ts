@@ -3,10 +3,7 @@ import assert from "node:assert/strict";
 import { ProcessError } from "../../src/errors.ts";
 import { activeChildren } from "../../src/process/children.ts";
 import { Process } from "../../src/process/process.ts";
-import type { Context } from "../../src/runtime/types.ts";
-
-/** Process exists in both contexts (independent of the Pool's CONTEXTS list). */
-const CONTEXTS: readonly Context[] = ["thread", "process"];
+import { CONTEXTS } from "../_contexts.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
 
