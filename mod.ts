@@ -1,7 +1,10 @@
 /**
  * Python's `multiprocessing` for Deno, Bun and Node: a `Pool` with
- * `apply`/`map`/`imap`/`starmap` and `AsyncResult`, running the same code on
- * worker threads (`context: "thread"`, the default) or child processes
+ * `apply`/`map`/`imap`/`starmap` and `AsyncResult`, `Process`, the
+ * synchronisation primitives (`Lock`, `RLock`, `Semaphore`,
+ * `BoundedSemaphore`, `Event`, `Condition`, `Barrier`), queues, pipes and
+ * shared values, running the same code on worker threads
+ * (`context: "thread"`, the default) or child processes
  * (`context: "process"`).
  *
  * Functions reach the workers by source text (they must be self-contained)
@@ -31,6 +34,36 @@ export { CHUNK_STRATEGIES } from "./src/pool/chunking.ts";
 export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";
 export type { Context } from "./src/runtime/types.ts";
+export { Process } from "./src/process/process.ts";
+export type { ProcessOptions } from "./src/process/process.ts";
+export { activeChildren } from "./src/process/children.ts";
+export { cpuCount } from "./src/process/cpu_count.ts";
+export { currentProcess, isMainProcess, parentProcess } from "./src/process/current.ts";
+export type { ProcessInfo } from "./src/process/current.ts";
+export { getContext } from "./src/process/context.ts";
+export type { MultiprocessingContext } from "./src/process/context.ts";
+export {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  RLock,
+  Semaphore,
+  withLock,
+  withLockSync,
+} from "./src/sync/mod.ts";
+export type {
+  Acquirable,
+  AcquireOptions,
+  BarrierOptions,
+  SyncAcquirable,
+  TimeoutArg,
+} from "./src/sync/mod.ts";
+export { SharedArray, Value } from "./src/shared/mod.ts";
+export type { SharedOptions, Typecode, ValueOf } from "./src/shared/mod.ts";
+export { Connection, EOFError, JoinableQueue, Pipe, Queue, SimpleQueue } from "./src/queue/mod.ts";
+export type { BlockOptions } from "./src/queue/mod.ts";
 export {
   BrokenBarrierError,
   Empty,
