@@ -97,13 +97,20 @@ export class Remote {
   /**
    * Call a method whose result nobody waits for (`release()`, `set()`, ...).
    * Requests from one child are served in order, so a later request sees its
-   * effect. A failure is re-raised as an unhandled rejection.
+   * effect. A failure (say, releasing a lock nobody holds) can't be thrown to
+   * the caller, who has moved on; it is reported on stderr.
    *
    * @param method The RPC method.
    * @param args Its arguments after the owner id.
    */
   send(method: string, ...args: unknown[]): void {
-    void this.call(method, ...args);
+    this.call(method, ...args).catch((error) => {
+      const tag = this.id.slice(0, this.id.indexOf(":"));
+      console.error(
+        `[@seed/multiprocessing] ${tag}.${method}() in a child process failed in the parent: ` +
+          String((error as Error)?.message ?? error),
+      );
+    });
   }
 }
 

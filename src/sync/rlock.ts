@@ -27,6 +27,8 @@ const COUNT = MUTEX_CELLS;
 
 let reviving: SharedArrayBuffer | Remote | undefined;
 
+const NOT_HELD = "Cannot release RLock: it is not held by this thread or process";
+
 function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
   if (Atomics.load(cells, 1) === owner && Atomics.load(cells, 0) !== 0) {
     cells[COUNT]++;
@@ -40,7 +42,7 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
 
 function releaseAs(cells: Int32Array, owner: number): void {
   if (Atomics.load(cells, 0) === 0 || Atomics.load(cells, 1) !== owner) {
-    throw new ProcessError("Cannot release RLock: it is not held by this thread or process");
+    throw new ProcessError(NOT_HELD);
   }
   const left = Atomics.sub(cells, COUNT, 1) - 1;
   if (left === 0) unlock(cells, 0);
@@ -67,6 +69,8 @@ function releaseAs(cells: Int32Array, owner: number): void {
 export class RLock implements Shareable {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
+  /** In a child-process proxy: how many times this process holds it. */
+  #heldHere = 0;
 
   /** Create an unlocked recursive lock. */
   constructor() {
@@ -95,7 +99,12 @@ export class RLock implements Shareable {
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
     const ms = acquireTimeout("acquire RLock", block, timeout);
-    if (this.#remote !== undefined) return this.#remote.call("acquire", ms) as Promise<boolean>;
+    if (this.#remote !== undefined) {
+      return (this.#remote.call("acquire", ms) as Promise<boolean>).then((got) => {
+        if (got) this.#heldHere++;
+        return got;
+      });
+    }
     return runAsync(acquireAs(this.#cells!, ownerId(), ms));
   }
 
@@ -135,8 +144,10 @@ export class RLock implements Shareable {
    * ```
    */
   release(): void {
-    if (this.#remote !== undefined) return this.#remote.send("release");
-    releaseAs(this.#cells!, ownerId());
+    if (this.#remote === undefined) return releaseAs(this.#cells!, ownerId());
+    if (this.#heldHere === 0) throw new ProcessError(NOT_HELD);
+    this.#heldHere--;
+    this.#remote.send("release");
   }
 
   /**
