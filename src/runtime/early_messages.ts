@@ -1,5 +1,5 @@
 /**
- * Inside a Web Worker (Deno, Bun): buffer messages that arrive before the
+ * Inside a Bun Web Worker: buffer messages that arrive before the
  * worker's real listener is installed. Bun drops messages that arrive while
  * no listener exists, and the worker entry installs its listener only after
  * loading its modules, so this module must be the entry's first import.
@@ -15,23 +15,12 @@ interface Scope {
 const early: unknown[] = [];
 let forward: ((data: unknown) => void) | undefined;
 
-function isWebWorker(): boolean {
-  const g = globalThis as {
-    Deno?: unknown;
-    Bun?: unknown;
-    WorkerGlobalScope?: unknown;
-    postMessage?: unknown;
-    process?: { env?: unknown };
-  };
-  if (g.Deno !== undefined) return typeof g.WorkerGlobalScope === "function";
-  if (g.Bun !== undefined) {
-    const isMain = (g as { Bun: { isMainThread?: boolean } }).Bun.isMainThread;
-    return isMain === false;
-  }
-  return false;
+function isBunWorker(): boolean {
+  const bun = (globalThis as { Bun?: { isMainThread?: boolean } }).Bun;
+  return bun !== undefined && bun.isMainThread === false;
 }
 
-if (isWebWorker()) {
+if (isBunWorker()) {
   (globalThis as unknown as Scope).addEventListener("message", (event) => {
     const data = (event as MessageEvent).data;
     if (forward !== undefined) forward(data);

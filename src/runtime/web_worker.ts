@@ -1,10 +1,10 @@
 /**
- * Thread adapter for Deno and Bun: Web Workers.
+ * Thread adapter for Bun: Web Workers.
  *
- * `workerData` travels as the first message. Deno reports no exit event for
- * a worker that calls `Deno.exit()`/`self.close()`, so the worker side
- * (`connectWebWorkerParent`) announces its exit with an `__exit` message
- * before it goes; uncaught errors arrive as `error` events (exit code 1).
+ * `workerData` travels as the first message. Bun reports a worker's exit
+ * code with a `close` event; an uncaught error arrives as an `error` event
+ * first (exit code 1). (Deno uses `node_thread.ts`: its Web Worker
+ * `terminate()` cannot stop a worker that is busy.)
  *
  * @module
  */
@@ -18,7 +18,6 @@ import type {
   WorkerHandle,
 } from "./types.ts";
 
-const EXIT_TAG = "__mpExit";
 const INIT_TAG = "__mpInit";
 
 interface WebWorkerLike {
@@ -44,13 +43,7 @@ class WebWorkerHandle implements WorkerHandle {
     this.#exitedPromise = new Promise((resolve) => (this.#markExited = resolve));
     this.#worker = new Ctor(options.url, { type: "module", name: options.name });
     this.#worker.addEventListener("message", (event) => {
-      const data = (event as MessageEvent).data;
-      if (data !== null && typeof data === "object" && EXIT_TAG in data) {
-        this.#exit({ code: (data as Record<string, number>)[EXIT_TAG] });
-        this.#worker.terminate();
-        return;
-      }
-      this.#onMessage(data);
+      this.#onMessage((event as MessageEvent).data);
     });
     this.#worker.addEventListener("error", (event) => {
       event.preventDefault();
@@ -59,7 +52,6 @@ class WebWorkerHandle implements WorkerHandle {
       this.#exit({ code: 1, error });
       this.#worker.terminate();
     });
-    // Bun reports the exit code of a worker that ended itself.
     this.#worker.addEventListener("close", (event) => {
       this.#exit({ code: (event as Event & { code?: number }).code ?? 0 });
     });
@@ -104,13 +96,13 @@ class WebWorkerHandle implements WorkerHandle {
 }
 
 /**
- * The Web Worker backend (Deno, Bun).
+ * The Web Worker backend (Bun).
  *
- * @param runtime `"deno"` or `"bun"`.
+ * @param runtime The runtime (`"bun"`).
  * @returns A thread-context backend.
  * @example
  * ```ts ignore
- * const backend = createWebWorkerBackend("deno");
+ * const backend = createWebWorkerBackend("bun");
  * ```
  */
 export function createWebWorkerBackend(runtime: RuntimeName): Backend {
@@ -138,27 +130,8 @@ interface WorkerScope {
  */
 export function connectWebWorkerParent(): Promise<ParentPort> {
   const scope = globalThis as unknown as WorkerScope;
-  const deno = (globalThis as { Deno?: { exit(code?: number): never } }).Deno;
-  const proc = (globalThis as { process?: { exit(code?: number): never } }).process;
-  const announce = (code: number) => scope.postMessage({ [EXIT_TAG]: code });
-  if (deno !== undefined) {
-    const realExit = deno.exit.bind(deno);
-    deno.exit = ((code?: number) => {
-      announce(code ?? 0);
-      return realExit(code);
-    }) as (code?: number) => never;
-    if (typeof scope.close === "function") {
-      const realClose = scope.close.bind(scope);
-      scope.close = () => {
-        announce(0);
-        realClose();
-      };
-    }
-  }
-  const exit = (code: number): never => {
-    if (deno !== undefined) return deno.exit(code);
-    return proc!.exit(code);
-  };
+  const proc = (globalThis as unknown as { process: { exit(code?: number): never } }).process;
+  const exit = (code: number): never => proc.exit(code);
   return new Promise((resolve) => {
     let listener: ((message: unknown) => void) | undefined;
     const backlog: unknown[] = [];
