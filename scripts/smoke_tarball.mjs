@@ -76,7 +76,9 @@ process.exitCode = failed ? 1 : 0;
  */
 async function step(name, command, args, cwd, expect) {
   console.log(`\n--- ${name} ---`);
-  const result = await run(command, args, { cwd, timeoutMs: 5 * 60_000 });
+  // A Pool run that hangs is a failure; two minutes is plenty even on a slow, shared CI box.
+  const timeoutMs = expect ? 2 * 60_000 : 5 * 60_000;
+  const result = await run(command, args, { cwd, timeoutMs });
   const line = expect ? result.output.split("\n").find((l) => expect.test(l)) : undefined;
   if (result.code !== 0 || (expect && !line)) {
     failed = true;
