@@ -4,7 +4,8 @@
  *
  * Packs the package with `npm pack` (its `prepack` builds dist/), installs the tarball into a
  * temporary project, type-checks a TypeScript consumer against the shipped declarations, and
- * runs a `Pool.map` from the installed package under plain Node (no tsx), Bun and Deno
+ * runs a `Pool.map` in both contexts ("thread" and "process") from the installed package under
+ * plain Node (no tsx), Bun and Deno
  * (Deno resolves the bare specifier through the project's package.json and node_modules).
  *
  * @module
@@ -100,15 +101,19 @@ const resolved = import.meta.resolve("@seed/multiprocessing");
 if (!/node_modules\\/@seed\\/multiprocessing\\/dist\\/mod\\.js$/.test(resolved)) {
   throw new Error("resolved the package to " + resolved + ", not the installed dist/mod.js");
 }
-const pool = new Pool(2);
-const squares = await pool.map((x) => x * x, [1, 2, 3, 4, 5, 6, 7, 8]);
-pool.close();
-await pool.join();
 const expected = JSON.stringify([1, 4, 9, 16, 25, 36, 49, 64]);
-if (JSON.stringify(squares) !== expected) {
-  throw new Error("pool.map returned " + JSON.stringify(squares) + ", expected " + expected);
+const lines = [];
+for (const context of ["thread", "process"]) {
+  const pool = new Pool({ processes: 2, context });
+  const squares = await pool.map((x) => x * x, [1, 2, 3, 4, 5, 6, 7, 8]);
+  pool.close();
+  await pool.join();
+  if (JSON.stringify(squares) !== expected) {
+    throw new Error(context + ": pool.map returned " + JSON.stringify(squares) + ", expected " + expected);
+  }
+  lines.push(context + " " + JSON.stringify(squares));
 }
-console.log("smoke ok on " + runtime + ": pool.map(x => x * x, [1..8]) = " + JSON.stringify(squares)
+console.log("smoke ok on " + runtime + ": pool.map(x => x * x, [1..8]) = " + lines.join(", ")
   + " from node_modules/@seed/multiprocessing/dist/mod.js");
 `;
 }
