@@ -181,6 +181,8 @@ class ChildProcessHandle implements WorkerHandle {
   }
   #signal(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
     if (this.#exit === undefined) {
+      // Whoever waits for the exit must be kept alive until it is reported.
+      this.ref(true);
       try {
         this.#child.kill(signal);
       } catch {
