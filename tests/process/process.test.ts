@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { ProcessError } from "../../src/errors.ts";
 import { activeChildren } from "../../src/process/children.ts";
 import { Process } from "../../src/process/process.ts";
+import { getStartMethod, setStartMethod } from "../../src/process/start_method.ts";
+import { getContext } from "../../src/process/context.ts";
 import { CONTEXTS } from "../_contexts.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
@@ -226,5 +228,17 @@ describe("Process construction", () => {
   });
   it("rejects args that are not iterable", () => {
     assert.throws(() => new Process({ target: () => {}, args: 5 as unknown as [] }), TypeError);
+  });
+  it("takes its default context from setStartMethod()", () => {
+    const before = getStartMethod();
+    try {
+      for (const context of CONTEXTS) {
+        setStartMethod(context);
+        assert.equal(new Process({ target: () => {} }).context, context);
+        assert.equal(getContext().getStartMethod(), context);
+      }
+    } finally {
+      setStartMethod(before);
+    }
   });
 });
