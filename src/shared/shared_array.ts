@@ -9,7 +9,6 @@ import {
   decodeShared,
   encodeShared,
   SHAREABLE,
-  type Shareable,
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { describe } from "../sync/_args.ts";
@@ -84,7 +83,7 @@ function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
  * console.log(arr.length, arr[0], arr.toArray()); // 3 10 [10, 2, 3]
  * ```
  */
-export class SharedArray<T extends Typecode = Typecode> implements Shareable {
+export class SharedArray<T extends Typecode = Typecode> {
   readonly #elements: Elements | undefined;
   readonly #remote: Remote | undefined;
   readonly #lock: Lock | RLock | undefined;
@@ -96,6 +95,8 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable {
   [index: number]: ValueOf<T>;
 
   /**
+   * Create a shared array.
+   *
    * @param typecode One of `b B h H i I l L q Q f d` (`l`/`L` are 32-bit here).
    * @param sizeOrValues The length (elements start at 0), or the initial values.
    * @param options `{ lock }`: `true` (default, a new `RLock`), `false`, or a lock to use.
@@ -266,19 +267,18 @@ export class SharedArray<T extends Typecode = Typecode> implements Shareable {
     return this.#lock;
   }
 
-  /**
-   * The marker this array travels as (with its lock's).
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { SharedArray } from "./shared_array.ts";
-   * console.log(new SharedArray("i", 1)[SHAREABLE]("thread").__mpShared); // "SharedArray"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: SharedArray, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     const el = this.#elements;
     return marker(this, context, {
       tag: "SharedArray",

@@ -9,7 +9,6 @@ import {
   decodeShared,
   encodeShared,
   SHAREABLE,
-  type Shareable,
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { describe } from "../sync/_args.ts";
@@ -83,7 +82,7 @@ export function lockOption(
  * console.log(counter.value); // 1
  * ```
  */
-export class Value<T extends Typecode = Typecode> implements Shareable {
+export class Value<T extends Typecode = Typecode> {
   readonly #elements: Elements | undefined;
   readonly #remote: Remote | undefined;
   readonly #lock: Lock | RLock | undefined;
@@ -91,6 +90,8 @@ export class Value<T extends Typecode = Typecode> implements Shareable {
   readonly typecode: T;
 
   /**
+   * Create a shared value.
+   *
    * @param typecode One of `b B h H i I l L q Q f d` (`l`/`L` are 32-bit here).
    * @param initial The initial value (default 0).
    * @param options `{ lock }`: `true` (default, a new `RLock`), `false`, or a lock to use.
@@ -188,19 +189,18 @@ export class Value<T extends Typecode = Typecode> implements Shareable {
     return this.#lock;
   }
 
-  /**
-   * The marker this value travels as (with its lock's).
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Value } from "./value.ts";
-   * console.log(new Value("i", 1)[SHAREABLE]("thread").__mpShared); // "Value"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Value, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     const el = this.#elements;
     return marker(this, context, {
       tag: "Value",

@@ -6,7 +6,7 @@
  */
 import { BrokenBarrierError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
-import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { compileFunction } from "../worker/functions.ts";
 import { checkTimeout, deadlineAfter, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
@@ -170,13 +170,15 @@ function checkParties(parties: unknown): number {
  * console.log(indices.sort()); // [0, 1]
  * ```
  */
-export class Barrier implements Shareable {
+export class Barrier {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
   readonly #config: Config;
   readonly #action: (() => unknown) | undefined;
 
   /**
+   * Create a barrier for `parties` participants.
+   *
    * @param parties The number of participants (a positive integer).
    * @param options `action` and default `timeout` (ms).
    * @throws {TypeError} For a non-integer `parties`, a non-function `action` or a bad `timeout`.
@@ -333,20 +335,18 @@ export class Barrier implements Shareable {
     unlock(cells, 0);
   }
 
-  /**
-   * The marker this barrier travels as.
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @throws {TypeError} When the action cannot travel by source text (native or bound).
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Barrier } from "./barrier.ts";
-   * console.log(new Barrier(2)[SHAREABLE]("thread").__mpShared); // "Barrier"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Barrier, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     let config = this.#config;
     const action = this.#action;
     if (context === "thread" && action !== undefined && config.action === undefined) {

@@ -11,7 +11,6 @@ import {
   decodeShared,
   encodeShared,
   SHAREABLE,
-  type Shareable,
   type SharedMarker,
 } from "../transport/shareable.ts";
 import {
@@ -139,13 +138,15 @@ function checkN(n: unknown): number {
  * cond.release();
  * ```
  */
-export class Condition implements Shareable {
+export class Condition {
   readonly #cells: Int32Array | undefined;
   readonly #lock: Lock | RLock | undefined;
   readonly #internals: LockInternals | undefined;
   readonly #remote: Remote | undefined;
 
   /**
+   * Create a condition variable over `lock`.
+   *
    * @param lock The lock to use (a `Lock` or an `RLock`; default: a new `RLock`).
    * @throws {TypeError} When `lock` is not a `Lock` or `RLock` of this library made in this
    *   process.
@@ -160,7 +161,7 @@ export class Condition implements Shareable {
     const given = from !== undefined ? (from as { lock: Lock | RLock }).lock : lock ?? new RLock();
     const internals =
       typeof (given as { [LOCK_INTERNALS]?: unknown })?.[LOCK_INTERNALS] === "function"
-        ? (given as Lock)[LOCK_INTERNALS]()
+        ? (given as unknown as { [LOCK_INTERNALS](): LockInternals | undefined })[LOCK_INTERNALS]()
         : undefined;
     if (internals === undefined) {
       throw new TypeError(
@@ -420,19 +421,18 @@ export class Condition implements Shareable {
     return Promise.resolve();
   }
 
-  /**
-   * The marker this condition travels as (with its lock's).
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Condition } from "./condition.ts";
-   * console.log(new Condition()[SHAREABLE]("thread").__mpShared); // "Condition"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Condition, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     return marker(this, context, {
       tag: "Condition",
       cells: this.#cells?.buffer as SharedArrayBuffer | undefined,

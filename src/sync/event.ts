@@ -5,7 +5,7 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { deadlineAfter, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { noBlockingInChild, type Remote } from "./_remote.ts";
@@ -39,7 +39,7 @@ function* waitSet(cells: Int32Array, ms: number): Algorithm<boolean> {
  * console.log(await ready.wait()); // true
  * ```
  */
-export class Event implements Shareable {
+export class Event {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
 
@@ -146,19 +146,18 @@ export class Event implements Shareable {
     return runSync(waitSet(this.#cells!, ms), "Event.waitSync()");
   }
 
-  /**
-   * The marker this event travels as.
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Event } from "./event.ts";
-   * console.log(new Event()[SHAREABLE]("thread").__mpShared); // "Event"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Event, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     const cells = this.#cells;
     return marker(this, context, {
       tag: "Event",

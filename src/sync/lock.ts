@@ -7,7 +7,7 @@
 import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
-import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
 import { type Algorithm, runAsync, runSync } from "./_drive.ts";
 import {
@@ -56,7 +56,7 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * }
  * ```
  */
-export class Lock implements Shareable {
+export class Lock {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
 
@@ -195,19 +195,18 @@ export class Lock implements Shareable {
     return Promise.resolve();
   }
 
-  /**
-   * The marker this lock travels as.
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Lock } from "./lock.ts";
-   * console.log(new Lock()[SHAREABLE]("thread").__mpShared); // "Lock"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Lock, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     return marker(this, context, {
       tag: "Lock",
       cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
@@ -216,12 +215,16 @@ export class Lock implements Shareable {
     });
   }
 
-  /**
-   * What a `Condition` needs (undefined for a child-process proxy).
-   *
-   * @returns The internals.
-   */
-  [LOCK_INTERNALS](): LockInternals | undefined {
+  static {
+    Object.defineProperty(this.prototype, LOCK_INTERNALS, {
+      value(this: Lock): LockInternals | undefined {
+        return this.#lockInternals();
+      },
+    });
+  }
+
+  /** What a `Condition` needs (undefined for a child-process proxy). */
+  #lockInternals(): LockInternals | undefined {
     const cells = this.#cells;
     if (cells === undefined) return undefined;
     return {

@@ -7,7 +7,7 @@
 import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
-import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
 import { type Algorithm, runAsync, runSync } from "./_drive.ts";
 import {
@@ -66,7 +66,7 @@ function releaseAs(cells: Int32Array, owner: number): void {
  * lock.release();
  * ```
  */
-export class RLock implements Shareable {
+export class RLock {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
   /** In a child-process proxy: how many times this process holds it. */
@@ -200,19 +200,18 @@ export class RLock implements Shareable {
     return Promise.resolve();
   }
 
-  /**
-   * The marker this lock travels as.
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { RLock } from "./rlock.ts";
-   * console.log(new RLock()[SHAREABLE]("thread").__mpShared); // "RLock"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: RLock, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     return marker(this, context, {
       tag: "RLock",
       cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
@@ -221,12 +220,16 @@ export class RLock implements Shareable {
     });
   }
 
-  /**
-   * What a `Condition` needs (undefined for a child-process proxy).
-   *
-   * @returns The internals.
-   */
-  [LOCK_INTERNALS](): LockInternals | undefined {
+  static {
+    Object.defineProperty(this.prototype, LOCK_INTERNALS, {
+      value(this: RLock): LockInternals | undefined {
+        return this.#lockInternals();
+      },
+    });
+  }
+
+  /** What a `Condition` needs (undefined for a child-process proxy). */
+  #lockInternals(): LockInternals | undefined {
     const cells = this.#cells;
     if (cells === undefined) return undefined;
     return {

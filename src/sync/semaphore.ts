@@ -7,7 +7,7 @@
 import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
-import { SHAREABLE, type Shareable, type SharedMarker } from "../transport/shareable.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter, describe } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { noBlockingInChild, type Remote } from "./_remote.ts";
@@ -88,11 +88,13 @@ function checkCount(what: string, name: string, n: unknown, min: number): number
  * slots.release();
  * ```
  */
-export class Semaphore implements Shareable {
+export class Semaphore {
   readonly #cells: Int32Array | undefined;
   readonly #remote: Remote | undefined;
 
   /**
+   * Create a semaphore with `value` free slots.
+   *
    * @param value The initial number of free slots (default 1).
    * @throws {TypeError} When `value` is not an integer.
    * @throws {RangeError} When `value` is negative.
@@ -227,19 +229,18 @@ export class Semaphore implements Shareable {
     return Promise.resolve();
   }
 
-  /**
-   * The marker this semaphore travels as.
-   *
-   * @param context Where it goes.
-   * @returns The marker.
-   * @example
-   * ```ts
-   * import { SHAREABLE } from "../transport/shareable.ts";
-   * import { Semaphore } from "./semaphore.ts";
-   * console.log(new Semaphore()[SHAREABLE]("thread").__mpShared); // "Semaphore"
-   * ```
-   */
-  [SHAREABLE](context: Context): SharedMarker {
+  static {
+    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
+    // emit a method with a computed name.
+    Object.defineProperty(this.prototype, SHAREABLE, {
+      value(this: Semaphore, context: Context): SharedMarker {
+        return this.#marker(context);
+      },
+    });
+  }
+
+  /** The marker this object travels as, to `context` (see `encodeShared()`). */
+  #marker(context: Context): SharedMarker {
     const cells = this.#cells;
     return marker(this, context, {
       tag: this instanceof BoundedSemaphore ? "BoundedSemaphore" : "Semaphore",
