@@ -23,7 +23,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
 import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
 
@@ -88,7 +88,7 @@ function resolveTsx(): string {
   for (const attempt of attempts) {
     try {
       const found = attempt();
-      tsxLoader = found.startsWith("file:") ? found : new URL(`file://${found}`).href;
+      tsxLoader = found.startsWith("file:") ? found : pathToFileURL(found).href;
       return tsxLoader;
     } catch {
       // try the next place
@@ -100,10 +100,32 @@ function resolveTsx(): string {
   );
 }
 
+/** Flags whose value follows (`--import x` or `--import=x`): loaders the child needs too. */
+const PASS_VALUE_FLAGS = new Set([
+  "--import",
+  "--loader",
+  "--experimental-loader",
+  "--require",
+  "-r",
+]);
+
 function nodeExecArgv(url: URL): string[] {
-  const args = process.execArgv.filter((flag) => PASS_FLAGS.some((re) => re.test(flag)));
+  const args: string[] = [];
+  const parent = process.execArgv;
+  for (let i = 0; i < parent.length; i++) {
+    const flag = parent[i];
+    const name = flag.split("=", 1)[0];
+    if (PASS_VALUE_FLAGS.has(name)) {
+      const value = flag.includes("=") ? flag.slice(name.length + 1) : parent[++i];
+      // A bare "tsx" resolves from the cwd, which may have changed: pin it.
+      if (value !== undefined) args.push(name, value === "tsx" ? resolveTsx() : value);
+    } else if (PASS_FLAGS.some((re) => re.test(flag))) {
+      args.push(flag);
+    }
+  }
   const features = process.features as { typescript?: string | false };
-  if (url.pathname.endsWith(".ts") && !features.typescript) {
+  const hasTsx = args.some((arg) => /(^|[/\\=])tsx([/\\]|$)/.test(arg) || arg === "tsx");
+  if (url.pathname.endsWith(".ts") && !features.typescript && !hasTsx) {
     args.push("--import", resolveTsx());
   }
   return args;
