@@ -30,6 +30,9 @@ import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
 
+/** How long after "exit" a missing "close" is given up on (ms). */
+const CLOSE_GRACE_MS = 500;
+
 /** Children alive now; signalled when the parent exits. */
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -162,8 +165,15 @@ class ChildProcessHandle implements WorkerHandle {
     child.on("message", (message) => this.#onMessage(message));
     // "close" comes after the IPC channel has delivered its last message
     // ("exit" may come before it on Bun).
-    child.on("close", (code, signal) => {
+    const report = (code: number | null, signal: NodeJS.Signals | null) =>
       finish(signal === null ? { code: code ?? 1 } : { code: null, signal });
+    child.on("close", report);
+    // Deno never emits "close" after a child died in the middle of a message;
+    // "exit" then has to do.
+    child.on("exit", (code, signal) => {
+      if (this.#exit !== undefined) return;
+      const timer = setTimeout(() => report(code, signal), CLOSE_GRACE_MS);
+      child.once("close", () => clearTimeout(timer));
     });
     child.on("error", (error) => {
       // A spawn failure never gets an "exit"; later errors (a send to a closed
