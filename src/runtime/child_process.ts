@@ -144,6 +144,8 @@ class ChildProcessHandle implements WorkerHandle {
 
   constructor(runtime: RuntimeName, options: SpawnOptions) {
     this.#checkClone = runtime === "deno";
+    const init = { [INIT_KEY]: true, workerData: options.workerData };
+    v8.serialize(init); // throws here, before any child exists, when it can't be cloned
     const env: Record<string, string | undefined> = { ...process.env, SEED_MP_CHILD: "1" };
     this.#child = fork(fileURLToPath(options.url), [], {
       serialization: "advanced",
@@ -180,7 +182,7 @@ class ChildProcessHandle implements WorkerHandle {
       // channel) are followed by "exit" and need nothing here.
       if (child.pid === undefined) finish({ code: 1, error });
     });
-    this.#send({ [INIT_KEY]: true, workerData: options.workerData });
+    this.#child.send(init as never, () => {});
   }
 
   get pid(): number | undefined {
