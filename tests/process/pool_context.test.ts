@@ -4,7 +4,7 @@ import { WorkerLostError } from "../../src/errors.ts";
 import { Pool } from "../../src/pool/pool.ts";
 import { getContext } from "../../src/process/context.ts";
 import { CONTEXTS } from "../_contexts.ts";
-import { waitGone } from "./_script.ts";
+import { pidAlive } from "./_script.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
 
@@ -86,6 +86,15 @@ describe("Pool in the process context: losing a child", () => {
     assert.equal(pids.length, 2);
     await p2.terminate();
     await p2.join();
-    assert.deepEqual(await waitGone(pids, 5000), []);
+    assert.deepEqual(pids.filter(pidAlive), []);
+  });
+
+  it("after close() and join() none of the pool's pids is alive", async () => {
+    const p3 = new Pool({ context: "process", processes: 2 });
+    assert.deepEqual(await p3.map((x: number) => -x, [1, 2, 3, 4], 1), [-1, -2, -3, -4]);
+    const pids = p3.pids;
+    p3.close();
+    await p3.join();
+    assert.deepEqual(pids.filter(pidAlive), []);
   });
 });
