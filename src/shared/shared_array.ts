@@ -12,7 +12,7 @@ import {
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { describe } from "../sync/_args.ts";
-import { noBlockingInChild, type Remote } from "../sync/_remote.ts";
+import type { Remote } from "../sync/_remote.ts";
 import { marker, registerPrimitive } from "../sync/_share.ts";
 import type { Lock } from "../sync/lock.ts";
 import type { RLock } from "../sync/rlock.ts";
@@ -71,9 +71,10 @@ function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
  * atomic), iterate it, or copy it with `toArray()`. Pass it to pool tasks and
  * `Process` targets; it is the same memory there.
  *
- * In the process context the parent holds the array and children call it over
- * IPC: there, use the async `get(i)`, `set(i, v)` and `getAll()`, which work in
- * every context; indexing throws.
+ * In the process context the parent process holds the array; in a child
+ * process each index access is a synchronous round trip to the parent (the
+ * async `get(i)`, `set(i, v)` and `getAll()` go over IPC). A synchronous
+ * request or reply is at most 1 MiB: copy larger arrays with `getAll()`.
  *
  * @example
  * ```ts
@@ -141,17 +142,16 @@ export class SharedArray<T extends Typecode = Typecode> {
 
   /** @ignore Indexing support for the Proxy. */
   _load(index: number): ValueOf<T> {
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("SharedArray[i] (read)", "await a.get(i)");
-    }
-    return this.#elements!.get(this.#check("read SharedArray", index)) as ValueOf<T>;
+    const i = this.#check("read SharedArray", index);
+    if (this.#remote !== undefined) return this.#remote.callSync("get", i) as ValueOf<T>;
+    return this.#elements!.get(i) as ValueOf<T>;
   }
 
   /** @ignore Indexing support for the Proxy. */
   _store(index: number, value: unknown): void {
     const i = this.#check("write SharedArray", index);
     const stored = toStored("write SharedArray", this.typecode, value);
-    if (this.#remote !== undefined) return this.#remote.send("set", i, stored);
+    if (this.#remote !== undefined) return void this.#remote.callSync("set", i, stored);
     this.#elements!.set(i, stored);
   }
 
@@ -201,7 +201,6 @@ export class SharedArray<T extends Typecode = Typecode> {
    * A copy of all elements.
    *
    * @returns The values.
-   * @throws {ProcessError} In a child process (process context): use `await getAll()`.
    * @example
    * ```ts
    * import { SharedArray } from "./shared_array.ts";
@@ -209,9 +208,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   toArray(): ValueOf<T>[] {
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("SharedArray.toArray()", "await a.getAll()");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("getAll") as ValueOf<T>[];
     const out: ValueOf<T>[] = [];
     for (let i = 0; i < this.length; i++) out.push(this.#elements!.get(i) as ValueOf<T>);
     return out;
@@ -236,7 +233,6 @@ export class SharedArray<T extends Typecode = Typecode> {
    * Iterate over a snapshot of the elements.
    *
    * @returns An iterator.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { SharedArray } from "./shared_array.ts";

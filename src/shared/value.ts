@@ -12,7 +12,7 @@ import {
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { describe } from "../sync/_args.ts";
-import { noBlockingInChild, type Remote } from "../sync/_remote.ts";
+import type { Remote } from "../sync/_remote.ts";
 import { marker, registerPrimitive } from "../sync/_share.ts";
 import { Lock } from "../sync/lock.ts";
 import { RLock } from "../sync/rlock.ts";
@@ -66,10 +66,9 @@ export function lockOption(
  * is not: hold `getLock()` around it. Pass it to pool tasks and `Process`
  * targets; it is the same memory there.
  *
- * In the process context the parent holds the value and children call it over
- * IPC: there `.value` can only be written (the write is sent in order with the
- * child's other requests); read it with `await v.get()`, which works in every
- * context.
+ * In the process context the parent process holds the value; in a child
+ * process each `.value` read or write is a synchronous round trip to the
+ * parent (the async `get()`/`set()` go over IPC).
  *
  * @example
  * ```ts
@@ -118,18 +117,16 @@ export class Value<T extends Typecode = Typecode> {
 
   /**
    * The value now (an atomic read).
-   *
-   * @throws {ProcessError} When read in a child process (process context): use `await get()`.
    */
   get value(): ValueOf<T> {
-    if (this.#remote !== undefined) throw noBlockingInChild("Value.value (read)", "await v.get()");
+    if (this.#remote !== undefined) return this.#remote.callSync("get") as ValueOf<T>;
     return this.#elements!.get(0) as ValueOf<T>;
   }
 
   /** Set the value (an atomic write). */
   set value(value: ValueOf<T>) {
     const stored = toStored("set Value.value", this.typecode, value);
-    if (this.#remote !== undefined) this.#remote.send("set", stored);
+    if (this.#remote !== undefined) this.#remote.callSync("set", stored);
     else this.#elements!.set(0, stored);
   }
 

@@ -8,14 +8,19 @@
  *   returns its id; `served()` finds it again (an object that comes back to
  *   its owner is the original, not a proxy);
  * - `Remote` (child side) calls the parent on the child's behalf, passing the
- *   child's owner id first;
- * - `noBlockingInChild()` is the error of the blocking `...Sync` forms and the
- *   synchronous queries in a child, which can't wait for the parent's answer.
+ *   child's owner id first: through the IPC channel for the async forms, and
+ *   through the synchronous channel (`src/runtime/sync_channel.ts`) for the
+ *   blocking `...Sync` forms, the synchronous queries (`locked()`,
+ *   `Value.value`, ...) and the calls that return nothing (`release()`, ...),
+ *   which therefore throw in the child as they would in the parent.
+ *
+ * The two channels are not ordered with each other: a child that starts an
+ * async call (say `v.set(1)`) and, without awaiting it, makes a synchronous
+ * one (`v.value`) may see the second served first.
  *
  * @module
  */
-import { ProcessError } from "../errors.ts";
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { callParent, callParentSync, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
 import { ownerId } from "./_owner.ts";
 
 const ids = new WeakMap<object, string>();
@@ -78,13 +83,19 @@ export function proxyFor<T extends object>(id: string, make: () => T): T {
 export class Remote {
   /** The served object's id. */
   readonly id: string;
-  /** @param id The served object's id. */
-  constructor(id: string) {
+  /** The address of the parent's synchronous channel. */
+  readonly sync: string;
+  /**
+   * @param id The served object's id.
+   * @param sync The address of the parent's synchronous channel.
+   */
+  constructor(id: string, sync: string) {
     this.id = id;
+    this.sync = sync;
   }
 
   /**
-   * Call `method(owner, ...args)` in the parent.
+   * Call `method(owner, ...args)` in the parent (through the IPC channel).
    *
    * @param method The RPC method.
    * @param args Its arguments after the owner id.
@@ -95,35 +106,14 @@ export class Remote {
   }
 
   /**
-   * Call a method whose result nobody waits for (`release()`, `set()`, ...).
-   * Requests from one child are served in order, so a later request sees its
-   * effect. A failure (say, releasing a lock nobody holds) can't be thrown to
-   * the caller, who has moved on; it is reported on stderr.
+   * Call `method(owner, ...args)` in the parent, blocking the thread until it
+   * answers (through the synchronous channel).
    *
    * @param method The RPC method.
    * @param args Its arguments after the owner id.
+   * @returns Its result.
    */
-  send(method: string, ...args: unknown[]): void {
-    this.call(method, ...args).catch((error) => {
-      const tag = this.id.slice(0, this.id.indexOf(":"));
-      console.error(
-        `[@seed/multiprocessing] ${tag}.${method}() in a child process failed in the parent: ` +
-          String((error as Error)?.message ?? error),
-      );
-    });
+  callSync(method: string, ...args: unknown[]): unknown {
+    return callParentSync(this.sync, this.id, method, [ownerId(), ...args]);
   }
-}
-
-/**
- * The error of a blocking call or synchronous query made in a child process.
- *
- * @param what The call, e.g. `"Lock.acquireSync()"`.
- * @param instead The async call to use instead.
- * @returns The error to throw.
- */
-export function noBlockingInChild(what: string, instead: string): ProcessError {
-  return new ProcessError(
-    `Cannot call ${what} in the process context: the object lives in the parent process and ` +
-      `a child process cannot wait synchronously for its answer; use ${instead} instead`,
-  );
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
+import { type RpcTarget, syncRpcAddress } from "../transport/rpc.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
 import { adoptOwnerCounter, ownerCounter } from "./_owner.ts";
 import { proxyFor, Remote, serve, served } from "./_remote.ts";
@@ -22,7 +22,12 @@ export type MarkerState =
     readonly counter?: SharedArrayBuffer;
     readonly extra: unknown;
   }
-  | { readonly mode: "process"; readonly id: string; readonly extra: unknown };
+  | {
+    readonly mode: "process";
+    readonly id: string;
+    readonly sync: string;
+    readonly extra: unknown;
+  };
 
 /** What a primitive tells `marker()` about itself. */
 export interface ShareSpec {
@@ -49,7 +54,8 @@ export interface ShareSpec {
 export function marker(object: object, context: Context, spec: ShareSpec): SharedMarker {
   const extra = spec.extra;
   if (spec.remote !== undefined) {
-    return { __mpShared: spec.tag, state: { mode: "process", id: spec.remote.id, extra } };
+    const { id, sync } = spec.remote;
+    return { __mpShared: spec.tag, state: { mode: "process", id, sync, extra } };
   }
   if (context === "thread") {
     const state: MarkerState = {
@@ -61,7 +67,7 @@ export function marker(object: object, context: Context, spec: ShareSpec): Share
     return { __mpShared: spec.tag, state };
   }
   const id = serve(object, spec.tag, spec.methods);
-  return { __mpShared: spec.tag, state: { mode: "process", id, extra } };
+  return { __mpShared: spec.tag, state: { mode: "process", id, sync: syncRpcAddress(), extra } };
 }
 
 /**
@@ -83,6 +89,6 @@ export function registerPrimitive(
       return fromCells(state.cells, state.extra);
     }
     return served(state.id) ??
-      proxyFor(state.id, () => fromRemote(new Remote(state.id), state.extra));
+      proxyFor(state.id, () => fromRemote(new Remote(state.id, state.sync), state.extra));
   });
 }

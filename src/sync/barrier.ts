@@ -12,7 +12,7 @@ import { checkTimeout, deadlineAfter, describe, type TimeoutArg, waitTimeout } f
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { lock, lockBrief, MUTEX_CELLS, unlock } from "./_mutex.ts";
 import { ownerId } from "./_owner.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 /** Cells after the mutex: a sequence number to sleep on, the state, the waiters. */
@@ -158,9 +158,9 @@ function checkParties(parties: unknown): number {
  *
  * Passed to a worker thread, the action travels by source text like a task
  * function (it must be self-contained). In the process context the parent
- * holds the barrier and runs the action (as Python's Manager does); the
- * blocking `waitSync()`, `nWaiting` and `broken` are not available in a child
- * process.
+ * process holds the barrier and runs the action (as Python's Manager does);
+ * children call it over IPC or, for `waitSync()`, `nWaiting` and `broken`,
+ * over a synchronous local-socket channel.
  *
  * @example
  * ```ts
@@ -220,22 +220,18 @@ export class Barrier {
 
   /**
    * The number of participants waiting now.
-   *
-   * @throws {ProcessError} In a child process (process context).
    */
   get nWaiting(): number {
-    if (this.#remote !== undefined) throw noBlockingInChild("Barrier.nWaiting", "the parent's");
+    if (this.#remote !== undefined) return this.#remote.callSync("nWaiting") as number;
     const state = Atomics.load(this.#cells!, STATE);
     return state === FILLING || state === ACTION ? Atomics.load(this.#cells!, COUNT) : 0;
   }
 
   /**
    * Whether the barrier is broken.
-   *
-   * @throws {ProcessError} In a child process (process context).
    */
   get broken(): boolean {
-    if (this.#remote !== undefined) throw noBlockingInChild("Barrier.broken", "the parent's");
+    if (this.#remote !== undefined) return this.#remote.callSync("broken") as boolean;
     return Atomics.load(this.#cells!, STATE) === BROKEN;
   }
 
@@ -269,7 +265,6 @@ export class Barrier {
    * @param timeout Longest wait in ms, or `{ timeout }`.
    * @returns This participant's index.
    * @throws {BrokenBarrierError} When the barrier is or becomes broken, or times out.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { Barrier } from "./barrier.ts";
@@ -279,7 +274,7 @@ export class Barrier {
   waitSync(timeout?: TimeoutArg): number {
     const ms = this.#ms(timeout);
     if (this.#remote !== undefined) {
-      throw noBlockingInChild("Barrier.waitSync()", "await barrier.wait()");
+      return this.#remote.callSync("wait", ms) as number;
     }
     const algorithm = waitAs(this.#cells!, this.parties, this.#action, ownerId(), ms);
     return runSync(algorithm, "Barrier.waitSync()");
@@ -298,7 +293,7 @@ export class Barrier {
    * ```
    */
   abort(): void {
-    if (this.#remote !== undefined) return this.#remote.send("abort");
+    if (this.#remote !== undefined) return void this.#remote.callSync("abort");
     const cells = this.#cells!;
     lockBrief(cells, 0, ownerId());
     Atomics.store(cells, STATE, BROKEN);
@@ -320,7 +315,7 @@ export class Barrier {
    * ```
    */
   reset(): void {
-    if (this.#remote !== undefined) return this.#remote.send("reset");
+    if (this.#remote !== undefined) return void this.#remote.callSync("reset");
     const cells = this.#cells!;
     lockBrief(cells, 0, ownerId());
     if (Atomics.load(cells, COUNT) > 0) {
@@ -370,6 +365,8 @@ export class Barrier {
           runAsync(waitAs(cells!, this.parties, action, owner as number, ms as number)),
         abort: () => this.abort(),
         reset: () => this.reset(),
+        nWaiting: () => this.nWaiting,
+        broken: () => this.broken,
       }),
     });
   }

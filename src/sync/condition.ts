@@ -24,7 +24,7 @@ import {
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { LOCK_INTERNALS, type LockInternals } from "./_mutex.ts";
 import { ownerId } from "./_owner.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
@@ -119,8 +119,10 @@ function checkN(n: unknown): number {
  * `multiprocessing.Condition`). The lock is an `RLock` unless one is given.
  * Pass it to pool tasks and `Process` targets; it is the same condition there.
  *
- * In the process context the parent holds it and children call it over IPC,
- * so the blocking `...Sync` forms are not available in a child process.
+ * In the process context the parent process holds it; a child process calls
+ * it over IPC (async forms) or over a synchronous local-socket channel (the
+ * blocking forms and synchronous queries), so every method works there too,
+ * at the cost of a round trip to the parent.
  *
  * @example
  * ```ts
@@ -207,7 +209,6 @@ export class Condition {
    * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
    * @returns Whether the lock was acquired.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { Condition } from "./condition.ts";
@@ -218,7 +219,8 @@ export class Condition {
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
     if (this.#remote !== undefined) {
-      throw noBlockingInChild("Condition.acquireSync()", "await cond.acquire()");
+      const ms = acquireTimeout("acquire Condition", block, timeout);
+      return this.#remote.callSync("acquire", ms) as boolean;
     }
     return this.#lock!.acquireSync(block, timeout);
   }
@@ -236,7 +238,7 @@ export class Condition {
    * ```
    */
   release(): void {
-    if (this.#remote !== undefined) return this.#remote.send("release");
+    if (this.#remote !== undefined) return void this.#remote.callSync("release");
     this.#lock!.release();
   }
 
@@ -268,7 +270,7 @@ export class Condition {
    *
    * @param timeout Longest wait in ms, or `{ timeout }`.
    * @returns False when the time ran out, else true.
-   * @throws {ProcessError} When the lock is not held, or in a child process.
+   * @throws {ProcessError} When the lock is not held.
    * @example
    * ```ts
    * import { Condition } from "./condition.ts";
@@ -280,9 +282,7 @@ export class Condition {
    */
   waitSync(timeout?: TimeoutArg): boolean {
     const ms = waitTimeout("wait on Condition", timeout);
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("Condition.waitSync()", "await cond.wait()");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("wait", ms) as boolean;
     return runSync(waitAs(this.#cells!, this.#internals!, ownerId(), ms), "Condition.waitSync()");
   }
 
@@ -331,7 +331,7 @@ export class Condition {
    * @param timeout Longest wait in ms, or `{ timeout }`.
    * @returns The predicate's last result.
    * @throws {TypeError} When `predicate` is not a function or returns a promise.
-   * @throws {ProcessError} When the lock is not held, or in a child process.
+   * @throws {ProcessError} When the lock is not held.
    * @example
    * ```ts
    * import { Condition } from "./condition.ts";
@@ -344,9 +344,7 @@ export class Condition {
   waitForSync<T>(predicate: () => T, timeout?: TimeoutArg): T {
     const ms = waitTimeout("wait on Condition", timeout);
     checkPredicate(predicate);
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("Condition.waitForSync()", "await cond.waitFor()");
-    }
+    if (this.#remote !== undefined) return this.#waitForRemoteSync(predicate, ms);
     const algorithm = waitForAs(this.#cells!, this.#internals!, ownerId(), predicate, ms);
     return runSync(algorithm, "Condition.waitForSync()") as T;
   }
@@ -368,7 +366,7 @@ export class Condition {
    */
   notify(n: number = 1): void {
     checkN(n);
-    if (this.#remote !== undefined) return this.#remote.send("notify", n);
+    if (this.#remote !== undefined) return void this.#remote.callSync("notify", n);
     notifyAs(this.#cells!, this.#internals!, ownerId(), n);
   }
 
@@ -442,6 +440,29 @@ export class Condition {
         ? encodeShared(this.#lock, "thread")
         : undefined,
     });
+  }
+
+  #waitForRemoteSync<T>(predicate: () => T, ms: number): T {
+    const check = (): T => {
+      const result = predicate();
+      if (result instanceof Promise) {
+        result.catch(() => {});
+        throw new TypeError(
+          "Cannot run Condition.waitForSync(): the predicate returned a promise, which a " +
+            "blocking call cannot await; use waitFor()",
+        );
+      }
+      return result;
+    };
+    const deadline = deadlineAfter(ms);
+    let result = check();
+    while (!result) {
+      const left = deadline === Infinity ? Infinity : deadline - performance.now();
+      if (left <= 0) break;
+      this.#remote!.callSync("wait", left);
+      result = check();
+    }
+    return result;
   }
 
   #rpcMethods(): RpcTarget {

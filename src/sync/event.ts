@@ -8,7 +8,7 @@ import type { Context } from "../runtime/types.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { deadlineAfter, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 let reviving: SharedArrayBuffer | Remote | undefined;
@@ -28,8 +28,10 @@ function* waitSet(cells: Int32Array, ms: number): Algorithm<boolean> {
  * `multiprocessing.Event`). Pass it to pool tasks and `Process` targets; it is
  * the same event there.
  *
- * In the process context the parent holds it and children call it over IPC,
- * so `waitSync()` and `isSet()` are not available in a child process.
+ * In the process context the parent process holds it; a child process calls
+ * it over IPC (async forms) or over a synchronous local-socket channel (the
+ * blocking forms and synchronous queries), so every method works there too,
+ * at the cost of a round trip to the parent.
  *
  * @example
  * ```ts
@@ -58,7 +60,6 @@ export class Event {
    * Whether the flag is true.
    *
    * @returns The flag.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { Event } from "./event.ts";
@@ -66,7 +67,7 @@ export class Event {
    * ```
    */
   isSet(): boolean {
-    if (this.#remote !== undefined) throw noBlockingInChild("Event.isSet()", "await event.wait(0)");
+    if (this.#remote !== undefined) return this.#remote.callSync("isSet") as boolean;
     return Atomics.load(this.#cells!, 0) === 1;
   }
 
@@ -82,7 +83,7 @@ export class Event {
    * ```
    */
   set(): void {
-    if (this.#remote !== undefined) return this.#remote.send("set");
+    if (this.#remote !== undefined) return void this.#remote.callSync("set");
     Atomics.store(this.#cells!, 0, 1);
     Atomics.notify(this.#cells!, 0);
   }
@@ -100,7 +101,7 @@ export class Event {
    * ```
    */
   clear(): void {
-    if (this.#remote !== undefined) return this.#remote.send("clear");
+    if (this.#remote !== undefined) return void this.#remote.callSync("clear");
     Atomics.store(this.#cells!, 0, 0);
   }
 
@@ -131,7 +132,7 @@ export class Event {
    *   negative counts as 0).
    * @returns The flag when the wait ended: false only when the time ran out.
    * @throws {TypeError} For a bad timeout.
-   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @throws {ProcessError} Where the thread may not block (a browser main thread).
    * @example
    * ```ts
    * import { Event } from "./event.ts";
@@ -140,9 +141,7 @@ export class Event {
    */
   waitSync(timeout?: TimeoutArg): boolean {
     const ms = waitTimeout("wait for event", timeout);
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("Event.waitSync()", "await event.wait()");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("wait", ms) as boolean;
     return runSync(waitSet(this.#cells!, ms), "Event.waitSync()");
   }
 
@@ -166,6 +165,7 @@ export class Event {
       methods: () => ({
         set: () => this.set(),
         clear: () => this.clear(),
+        isSet: () => this.isSet(),
         wait: (_owner, ms) => runAsync(waitSet(cells!, ms as number)),
       }),
     });

@@ -19,7 +19,7 @@ import {
   unlock,
 } from "./_mutex.ts";
 import { ownerId } from "./_owner.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 let reviving: SharedArrayBuffer | Remote | undefined;
@@ -36,9 +36,11 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * tasks and `Process` targets; it is the same lock there.
  *
  * In the thread context it is a futex on a `SharedArrayBuffer`
- * (`Atomics.wait`/`Atomics.waitAsync`); in the process context the parent
- * holds it and children call it over IPC, so the blocking `acquireSync()` and
- * `locked()` are not available in a child process.
+ * (`Atomics.wait`/`Atomics.waitAsync`).
+ * In the process context the parent process holds it; a child process calls
+ * it over IPC (async forms) or over a synchronous local-socket channel (the
+ * blocking forms and synchronous queries), so every method works there too,
+ * at the cost of a round trip to the parent.
  *
  * The lock records which thread or process holds it. A worker that dies
  * holding it leaves it locked (as in Python): `acquire({ timeout })` returns
@@ -104,7 +106,7 @@ export class Lock {
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
    * @returns Whether the lock was acquired.
    * @throws {TypeError} For a bad `block` or `timeout`.
-   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @throws {ProcessError} Where the thread may not block (a browser main thread).
    * @example
    * ```ts
    * import { Lock } from "./lock.ts";
@@ -115,9 +117,7 @@ export class Lock {
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
     const ms = acquireTimeout("acquire lock", block, timeout);
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("Lock.acquireSync()", "await lock.acquire()");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("acquire", ms) as boolean;
     const owner = ownerId();
     if (tryLock(this.#cells!, 0, owner)) return true;
     if (ms === 0) return false;
@@ -137,7 +137,7 @@ export class Lock {
    * ```
    */
   release(): void {
-    if (this.#remote !== undefined) return this.#remote.send("release");
+    if (this.#remote !== undefined) return void this.#remote.callSync("release");
     if (!unlock(this.#cells!, 0)) {
       throw new ProcessError("Cannot release lock: it is not locked");
     }
@@ -147,7 +147,6 @@ export class Lock {
    * Whether the lock is held by anyone.
    *
    * @returns True while it is held.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { Lock } from "./lock.ts";
@@ -156,9 +155,7 @@ export class Lock {
    * ```
    */
   locked(): boolean {
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("Lock.locked()", "await lock.acquire(false)");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("locked") as boolean;
     return Atomics.load(this.#cells!, 0) !== 0;
   }
 
@@ -244,6 +241,7 @@ export class Lock {
     return {
       acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number)),
       release: () => this.release(),
+      locked: () => this.locked(),
     };
   }
 }

@@ -19,7 +19,7 @@ import {
   unlock,
 } from "./_mutex.ts";
 import { ownerId } from "./_owner.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 /** Cell of the recursion count, after the mutex's cells. */
@@ -53,8 +53,10 @@ function releaseAs(cells: Int32Array, owner: number): void {
  * and must release it as many times; only the holder may release it (Python's
  * `multiprocessing.RLock`). All async code of one thread counts as one holder.
  *
- * In the process context the parent holds it and children call it over IPC,
- * so the blocking `acquireSync()` is not available in a child process.
+ * In the process context the parent process holds it; a child process calls
+ * it over IPC (async forms) or over a synchronous local-socket channel (the
+ * blocking forms and synchronous queries), so every method works there too,
+ * at the cost of a round trip to the parent.
  *
  * @example
  * ```ts
@@ -115,7 +117,7 @@ export class RLock {
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
    * @returns Whether the lock was acquired.
    * @throws {TypeError} For a bad `block` or `timeout`.
-   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @throws {ProcessError} Where the thread may not block (a browser main thread).
    * @example
    * ```ts
    * import { RLock } from "./rlock.ts";
@@ -126,7 +128,9 @@ export class RLock {
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
     const ms = acquireTimeout("acquire RLock", block, timeout);
     if (this.#remote !== undefined) {
-      throw noBlockingInChild("RLock.acquireSync()", "await rlock.acquire()");
+      const got = this.#remote.callSync("acquire", ms) as boolean;
+      if (got) this.#heldHere++;
+      return got;
     }
     return runSync(acquireAs(this.#cells!, ownerId(), ms), "RLock.acquireSync()");
   }
@@ -147,14 +151,13 @@ export class RLock {
     if (this.#remote === undefined) return releaseAs(this.#cells!, ownerId());
     if (this.#heldHere === 0) throw new ProcessError(NOT_HELD);
     this.#heldHere--;
-    this.#remote.send("release");
+    this.#remote.callSync("release");
   }
 
   /**
    * Whether the lock is held by anyone.
    *
    * @returns True while it is held.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { RLock } from "./rlock.ts";
@@ -162,9 +165,7 @@ export class RLock {
    * ```
    */
   locked(): boolean {
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild("RLock.locked()", "await rlock.acquire(false)");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("locked") as boolean;
     return Atomics.load(this.#cells!, 0) !== 0;
   }
 
@@ -254,6 +255,7 @@ export class RLock {
     return {
       acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number)),
       release: (owner) => releaseAs(cells, owner as number),
+      locked: () => this.locked(),
     };
   }
 }

@@ -72,8 +72,7 @@ export async function withLock<T>(
  * @param fn The work to do while holding it.
  * @param options `{ timeout }` in ms to give up acquiring (default: wait forever).
  * @returns What `fn` returned.
- * @throws {ProcessError} When `timeout` passed before the lock was acquired, or in a child
- *   process (process context).
+ * @throws {ProcessError} When `timeout` passed before the lock was acquired.
  * @example
  * ```ts
  * import { Lock } from "./lock.ts";

@@ -10,7 +10,7 @@ import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter, describe } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
-import { noBlockingInChild, type Remote } from "./_remote.ts";
+import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 /** Cells: the value, the number of sleeping waiters, the bound (-1: none). */
@@ -76,8 +76,10 @@ function checkCount(what: string, name: string, n: unknown, min: number): number
  * none), `release()` gives one back (Python's `multiprocessing.Semaphore`).
  * Pass it to pool tasks and `Process` targets; it is the same semaphore there.
  *
- * In the process context the parent holds it and children call it over IPC,
- * so `acquireSync()` and `getValue()` are not available in a child process.
+ * In the process context the parent process holds it; a child process calls
+ * it over IPC (async forms) or over a synchronous local-socket channel (the
+ * blocking forms and synchronous queries), so every method works there too,
+ * at the cost of a round trip to the parent.
  *
  * @example
  * ```ts
@@ -143,7 +145,7 @@ export class Semaphore {
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
    * @returns Whether a slot was taken.
    * @throws {TypeError} For a bad `block` or `timeout`.
-   * @throws {ProcessError} In a child process (process context), or where the thread may not block.
+   * @throws {ProcessError} Where the thread may not block (a browser main thread).
    * @example
    * ```ts
    * import { Semaphore } from "./semaphore.ts";
@@ -152,9 +154,7 @@ export class Semaphore {
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
     const ms = acquireTimeout("acquire semaphore", block, timeout);
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild(`${this.constructor.name}.acquireSync()`, "await sem.acquire()");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("acquire", ms) as boolean;
     return runSync(take(this.#cells!, ms), `${this.constructor.name}.acquireSync()`);
   }
 
@@ -175,7 +175,7 @@ export class Semaphore {
   release(n: number = 1): void {
     const what = `release ${this.constructor.name}`;
     checkCount(what, "n", n, 1);
-    if (this.#remote !== undefined) return this.#remote.send("release", n);
+    if (this.#remote !== undefined) return void this.#remote.callSync("release", n);
     give(this.#cells!, n, what);
   }
 
@@ -183,7 +183,6 @@ export class Semaphore {
    * The number of free slots now.
    *
    * @returns The value.
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { Semaphore } from "./semaphore.ts";
@@ -191,9 +190,7 @@ export class Semaphore {
    * ```
    */
   getValue(): number {
-    if (this.#remote !== undefined) {
-      throw noBlockingInChild(`${this.constructor.name}.getValue()`, "await sem.acquire(false)");
-    }
+    if (this.#remote !== undefined) return this.#remote.callSync("getValue") as number;
     return Atomics.load(this.#cells!, VALUE);
   }
 
@@ -249,6 +246,7 @@ export class Semaphore {
       methods: (): RpcTarget => ({
         acquire: (_owner, ms) => runAsync(take(cells!, ms as number)),
         release: (_owner, n) => this.release(n as number),
+        getValue: () => this.getValue(),
       }),
     });
   }

@@ -12,6 +12,7 @@
  * @module
  */
 import { BrokenBarrierError, Empty, Full, ProcessError, TimeoutError } from "../errors.ts";
+import { callSync, syncChannelAddress } from "../runtime/sync_channel.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import { decodeError, encodeError, type WireError } from "./error_codec.ts";
 
@@ -85,7 +86,6 @@ export function registerRpcTarget(id: string, target: RpcTarget): void {
  * ```
  */
 export function serveRpc(request: RpcRequest, reply: (message: RpcReply) => void): void {
-  const target = targets.get(request.target);
   const send = (ok: boolean, value: unknown) => {
     try {
       reply({ t: "rpcReply", id: request.id, ok, value: ok ? value : encodeError(value) });
@@ -93,18 +93,87 @@ export function serveRpc(request: RpcRequest, reply: (message: RpcReply) => void
       // the worker is gone; nothing to answer
     }
   };
-  if (target === undefined || typeof target[request.method] !== "function") {
-    send(false, new Error(`No shared object '${request.target}' with method '${request.method}'`));
-    return;
+  dispatchRpc(request.target, request.method, request.args).then(
+    (value) => send(true, value),
+    (error) => send(false, error),
+  );
+}
+
+/**
+ * Main side: call `method(...args)` on the registered object `target`.
+ *
+ * @param target The object's id.
+ * @param method The method name.
+ * @param args Its arguments.
+ * @returns What the method returned (awaited).
+ * @example
+ * ```ts
+ * import { dispatchRpc, registerRpcTarget } from "./rpc.ts";
+ * registerRpcTarget("answer", { get: () => 42 });
+ * console.log(await dispatchRpc("answer", "get", []));
+ * ```
+ */
+export function dispatchRpc(
+  target: string,
+  method: string,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const object = targets.get(target);
+  if (object === undefined || typeof object[method] !== "function") {
+    return Promise.reject(new Error(`No shared object '${target}' with method '${method}'`));
   }
   try {
-    Promise.resolve(target[request.method](...request.args)).then(
-      (value) => send(true, value),
-      (error) => send(false, error),
-    );
+    return Promise.resolve(object[method](...args));
   } catch (error) {
-    send(false, error);
+    return Promise.reject(error);
   }
+}
+
+/**
+ * Main side: the address of the synchronous channel on which child processes
+ * call registered objects with `callParentSync()` (listening from the first
+ * call on).
+ *
+ * @returns The address, to send to children.
+ * @example
+ * ```ts ignore
+ * const address = syncRpcAddress();
+ * ```
+ */
+export function syncRpcAddress(): string {
+  return syncChannelAddress((request) => {
+    const { target, method, args } = request as Omit<RpcRequest, "t" | "id">;
+    return dispatchRpc(target, method, args).then(
+      (value) => ({ ok: true, value }),
+      (error) => ({ ok: false, value: encodeError(error) }),
+    );
+  });
+}
+
+/**
+ * Child-process side: call a method of a parent-owned object, blocking the
+ * thread until the answer arrives (for the `...Sync` forms).
+ *
+ * @param address The parent's `syncRpcAddress()`.
+ * @param target The object's id.
+ * @param method The method name.
+ * @param args Cloneable arguments.
+ * @returns The method's result.
+ * @throws {Error} What the parent's method threw (rebuilt), or a channel failure.
+ * @example
+ * ```ts ignore
+ * callParentSync(address, "Lock:1:1", "locked", []);
+ * ```
+ */
+export function callParentSync(
+  address: string,
+  target: string,
+  method: string,
+  args: readonly unknown[],
+): unknown {
+  const reply = callSync(address, { target, method, args }) as { ok: boolean; value: unknown };
+  if (reply.ok) return reply.value;
+  throw rebuildError(reply.value as WireError);
 }
 
 /**

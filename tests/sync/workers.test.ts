@@ -213,26 +213,74 @@ for (const context of CONTEXTS) {
       assert.equal(await lock.acquire(false), true);
     });
 
-    it(
-      context === "thread"
-        ? "the blocking ...Sync forms work in a worker thread"
-        : "the blocking ...Sync forms throw in a child process, naming the async form",
-      async () => {
-        const lock = new Lock();
-        const event = new Event();
-        event.set();
-        const result = await pool.apply((lock: Lock, event: Event) => {
+    it("the blocking ...Sync forms and synchronous queries work in a worker", async () => {
+      const lock = new Lock();
+      const rlock = new RLock();
+      const event = new Event();
+      const sem = new Semaphore(2);
+      const barrier = new Barrier(1);
+      event.set();
+      const result = await pool.apply(
+        (lock: Lock, rlock: RLock, event: Event, sem: Semaphore, barrier: Barrier) => {
+          const out: unknown[] = [lock.acquireSync(true, 1000), lock.locked()];
+          out.push(lock.acquireSync(false), lock.acquireSync({ timeout: 20 }));
+          lock.release();
+          out.push(lock.locked());
           try {
-            const got = lock.acquireSync(true, 1000);
             lock.release();
-            return [got, event.waitSync(10)];
           } catch (e) {
-            return String((e as Error).message);
+            out.push((e as Error).name);
           }
-        }, [lock, event]);
-        if (context === "thread") assert.deepEqual(result, [true, true]);
-        else assert.match(String(result), /process context.*await lock\.acquire\(\)/);
-      },
-    );
+          out.push(rlock.acquireSync(), rlock.acquireSync(), rlock.locked());
+          rlock.release();
+          rlock.release();
+          out.push(event.isSet(), event.waitSync(10), sem.acquireSync(), sem.getValue());
+          sem.release();
+          out.push(barrier.waitSync(1000), barrier.nWaiting, barrier.broken);
+          return out;
+        },
+        [lock, rlock, event, sem, barrier],
+      );
+      assert.deepEqual(result, [
+        true,
+        true,
+        false,
+        false,
+        false,
+        "ProcessError",
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+        1,
+        0,
+        0,
+        false,
+      ]);
+      assert.equal(lock.locked(), false);
+      assert.equal(rlock.locked(), false);
+      assert.equal(sem.getValue(), 2);
+    });
+
+    it("a Condition works with the blocking forms in a worker", async () => {
+      const cond = new Condition();
+      const flag = new Value("i", 0);
+      const waiting = pool.apply((cond: Condition, flag: Value<"i">) => {
+        cond.acquireSync();
+        try {
+          return cond.waitForSync(() => flag.value === 1, 30_000);
+        } finally {
+          cond.release();
+        }
+      }, [cond, flag]);
+      await sleep(30);
+      await cond.acquire();
+      flag.value = 1;
+      cond.notify();
+      cond.release();
+      assert.equal(await waiting, true);
+    });
   });
 }
