@@ -119,11 +119,12 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     const it = this.#input as Iterator<unknown>;
     while (!this.#inputDone && this.#room()) {
       const chunk: unknown[] = [];
+      let ended = false;
       try {
         while (chunk.length < this.#chunksize) {
           const r = it.next();
           if (r.done) {
-            this.#endInput();
+            ended = true;
             break;
           }
           chunk.push(r.value);
@@ -134,6 +135,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
         return;
       }
       this.#flushChunk(chunk);
+      if (ended) this.#endInput();
     }
   }
 
@@ -143,11 +145,12 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     try {
       while (!this.#inputDone && this.#room()) {
         const chunk: unknown[] = [];
+        let ended = false;
         try {
           while (chunk.length < this.#chunksize) {
             const r = await it.next();
             if (r.done) {
-              this.#endInput();
+              ended = true;
               break;
             }
             chunk.push(r.value);
@@ -158,6 +161,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
           return;
         }
         this.#flushChunk(chunk);
+        if (ended) this.#endInput();
       }
     } finally {
       this.#reading = false;

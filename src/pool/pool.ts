@@ -7,13 +7,19 @@ import { ProcessError } from "../errors.ts";
 import { checkContext, getStartMethod } from "../process/start_method.ts";
 import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context } from "../runtime/types.ts";
-import { MODE_APPLY, MODE_MAP, MODE_STARMAP, type TaskMode } from "../transport/protocol.ts";
+import {
+  MODE_APPLY,
+  MODE_MAP,
+  MODE_STARMAP,
+  type SourceFunction,
+  type TaskMode,
+} from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
 import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
 import { IMapIterator } from "./imap_iterator.ts";
-import { MapCollector } from "./map_result.ts";
+import { MapJob } from "./map_job.ts";
 import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Task, TaskSink } from "./task.ts";
@@ -33,6 +39,9 @@ export interface IMapOptions {
 // deno-lint-ignore no-explicit-any
 type Fn = (...args: any[]) => unknown;
 type Input<T> = Iterable<T> | AsyncIterable<T>;
+
+/** Default chunking of `map`/`starmap`: CPython's `ceil(n / (4 * processes))`. */
+const DEFAULT_MAP_CHUNKING: Chunksize = "python";
 
 const RUN = 0;
 const CLOSE = 1;
@@ -205,50 +214,46 @@ export class Pool implements AsyncDisposable {
     this.#check(fn, what);
     const opts = chunkOptions<MapAsyncOptions<R>>(arg as MapAsyncOptions<R>);
     const chunksize = checkChunksize(opts.chunksize, what);
+    const source = sourceFunction(fn);
+    const job = new MapJob<R>(opts);
     if (isAsyncIterable(input)) {
-      const collector = new MapCollector<R>(0, opts);
+      const scheduler = this.#scheduler;
+      scheduler.addProducer();
       void (async () => {
         const items: unknown[] = [];
         try {
           for await (const item of input) items.push(item);
+          this.#startJob(job, items, source, mode, chunksize);
         } catch (error) {
-          collector.fail(error);
-          collector.seal();
-          return;
+          job.fail(error);
+        } finally {
+          scheduler.removeProducer();
         }
-        this.#submitChunks(fn, items, mode, chunksize, collector);
       })();
-      return collector.result;
+      return job.result;
     }
     if (input == null || typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
       throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
     }
-    const items = Array.from(input as Iterable<unknown>);
-    const collector = new MapCollector<R>(items.length, opts);
-    this.#submitChunks(fn, items, mode, chunksize, collector);
-    return collector.result;
+    this.#startJob(job, Array.from(input as Iterable<unknown>), source, mode, chunksize);
+    return job.result;
   }
 
-  #submitChunks<R>(
-    fn: Fn,
+  #startJob<R>(
+    job: MapJob<R>,
     items: unknown[],
+    source: SourceFunction,
     mode: TaskMode,
     chunksize: Chunksize | undefined,
-    sink: MapCollector<R>,
   ): void {
-    if (this.#state === TERMINATE) {
-      sink.fail(new ProcessError("Pool not running"));
-      sink.seal();
-      return;
-    }
-    const plan = planChunks(chunksize ?? "python", items.length, this.processes);
-    let at = 0;
-    for (let size = plan.next(); size > 0; size = plan.next()) {
-      sink.addChunk();
-      this.#submit(fn, mode, items.slice(at, at + size), sink, undefined, at);
-      at += size;
-    }
-    sink.seal();
+    const context = this.context;
+    job.start(items, {
+      source,
+      mode,
+      planner: planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes),
+      encode: (chunk) => encodeShared(chunk, context),
+    });
+    if (items.length > 0) this.#scheduler.submitSource(job);
   }
 
   /**

@@ -25,13 +25,17 @@ import type {
 } from "../transport/protocol.ts";
 import { STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
-import type { Task } from "./task.ts";
+import type { Task, TaskSource } from "./task.ts";
 import { WorkerSlot } from "./worker_slot.ts";
 
 const TARGET_QUEUE_MS = 4;
 const MAX_WINDOW = 4096;
 const STOP_GRACE_MS = 5000;
 let workerCounter = 0;
+
+function isSource(entry: Task | TaskSource): entry is TaskSource {
+  return typeof (entry as TaskSource).nextTask === "function";
+}
 
 /** What the scheduler needs to start workers. */
 export interface SchedulerConfig {
@@ -48,8 +52,11 @@ export class Scheduler {
   readonly #config: SchedulerConfig;
   #backend: Backend | undefined;
   #slots: WorkerSlot[] = [];
-  #queue: Task[] = [];
+  /** Tasks, and sources that cut tasks lazily, in submission order. */
+  #queue: (Task | TaskSource)[] = [];
   #queueHead = 0;
+  #plainQueued = 0;
+  #sources = new Set<TaskSource>();
   #dispatchQueued = false;
   #taskMs: number | undefined;
   #broken: unknown;
@@ -94,7 +101,26 @@ export class Scheduler {
       task.sink.settleTask(task, false, this.#broken ?? new ProcessError("Pool not running"));
       return;
     }
-    this.#queue.push(task);
+    this.#enqueue(task);
+  }
+
+  /**
+   * Queue a source of tasks (cut lazily when workers have room).
+   *
+   * @param source The source.
+   */
+  submitSource(source: TaskSource): void {
+    if (this.#broken !== undefined || this.#terminated) {
+      source.abandon(this.#broken ?? new ProcessError("Pool not running"));
+      return;
+    }
+    this.#enqueue(source);
+  }
+
+  #enqueue(entry: Task | TaskSource): void {
+    this.#queue.push(entry);
+    if (isSource(entry)) this.#sources.add(entry);
+    else this.#plainQueued++;
     if (!this.#dispatchQueued) {
       this.#dispatchQueued = true;
       queueMicrotask(() => this.#dispatch());
@@ -200,8 +226,7 @@ export class Scheduler {
     this.#dispatchQueued = false;
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
     const window = this.#window();
-    let queued = this.#queue.length - this.#queueHead;
-    while (queued > 0) {
+    while (this.#queueHead < this.#queue.length) {
       let best: WorkerSlot | undefined;
       let accepting = 0;
       for (const slot of this.#slots) {
@@ -210,11 +235,10 @@ export class Scheduler {
         if (best === undefined || slot.pending < best.pending) best = slot;
       }
       if (best === undefined) break;
-      let n = Math.min(window - best.pending, Math.ceil(queued / accepting));
+      let n = Math.min(window - best.pending, Math.ceil(this.#queuedEstimate() / accepting));
       const max = this.#config.maxtasksperchild;
       if (max !== undefined) n = Math.min(n, max - best.assigned);
-      this.#send(best, n);
-      queued = this.#queue.length - this.#queueHead;
+      this.#send(best, Math.max(1, n));
     }
     if (this.#queueHead === this.#queue.length) {
       this.#queue = [];
@@ -222,15 +246,37 @@ export class Scheduler {
     }
   }
 
+  /** Tasks queued, counting what the queued sources have left to cut. */
+  #queuedEstimate(): number {
+    let n = this.#plainQueued;
+    for (const source of this.#sources) n += Math.max(1, source.estimate());
+    return n;
+  }
+
   #take(n: number): Task[] {
-    const tasks = this.#queue.slice(this.#queueHead, this.#queueHead + n);
-    for (let i = 0; i < n; i++) this.#queue[this.#queueHead + i] = undefined as unknown as Task;
-    this.#queueHead += n;
+    const tasks: Task[] = [];
+    const queue = this.#queue;
+    while (tasks.length < n && this.#queueHead < queue.length) {
+      const entry = queue[this.#queueHead];
+      if (isSource(entry)) {
+        const task = entry.nextTask();
+        if (task !== undefined) {
+          tasks.push(task);
+          continue;
+        }
+        this.#sources.delete(entry);
+      } else {
+        tasks.push(entry);
+        this.#plainQueued--;
+      }
+      queue[this.#queueHead++] = undefined as unknown as Task;
+    }
     return tasks;
   }
 
-  #send(slot: WorkerSlot, n: number): void {
+  #send(slot: WorkerSlot, n: number): boolean {
     const tasks = this.#take(n);
+    if (tasks.length === 0) return false;
     const fns: SourceFunction[] = [];
     const batch: unknown[] = [];
     for (const task of tasks) {
@@ -252,6 +298,7 @@ export class Scheduler {
       for (const task of tasks) this.#sendOne(slot, task);
     }
     slot.updateRef();
+    return true;
   }
 
   #sendOne(slot: WorkerSlot, task: Task): void {
@@ -296,6 +343,7 @@ export class Scheduler {
     for (let i = 0; i < batch.length; i += 3) {
       const task = slot.shift();
       if (task === undefined) break;
+      if (task.sink.observe !== undefined) task.sink.observe(task, busy / count);
       const status = batch[i + 1];
       const value = batch[i + 2];
       if (status === STATUS_OK) task.sink.settleTask(task, true, value);
@@ -387,7 +435,12 @@ export class Scheduler {
     const queued = this.#queue.slice(this.#queueHead);
     this.#queue = [];
     this.#queueHead = 0;
-    for (const task of queued) task.sink.settleTask(task, false, error);
+    this.#plainQueued = 0;
+    this.#sources.clear();
+    for (const entry of queued) {
+      if (isSource(entry)) entry.abandon(error);
+      else entry.sink.settleTask(entry, false, error);
+    }
     for (const slot of this.#slots) {
       for (const task of slot.drain()) task.sink.settleTask(task, false, error);
     }

@@ -15,6 +15,38 @@ export interface TaskSink {
    * @param value Its value (a chunk's array of values), or the error.
    */
   settleTask(task: Task, ok: boolean, value: unknown): void;
+  /**
+   * Optional feedback: the task took about `ms` of worker time.
+   *
+   * @param task The task.
+   * @param ms Worker-measured milliseconds.
+   */
+  observe?(task: Task, ms: number): void;
+}
+
+/**
+ * A queue entry that cuts its tasks lazily, when a worker has room (a `map`
+ * call: chunk sizes may depend on what earlier chunks measured).
+ */
+export interface TaskSource {
+  /**
+   * The next task, or undefined once there are no more.
+   *
+   * @returns A task, or undefined when exhausted.
+   */
+  nextTask(): Task | undefined;
+  /**
+   * About how many tasks are left to cut (for sharing them out fairly).
+   *
+   * @returns An estimate, at least 1 while not exhausted.
+   */
+  estimate(): number;
+  /**
+   * Settle everything not yet cut with `error` (pool terminated or broken).
+   *
+   * @param error The reason.
+   */
+  abandon(error: unknown): void;
 }
 
 /** One unit of work for one worker: an `apply`, or one chunk of a map. */

@@ -1,0 +1,171 @@
+/**
+ * One `map`/`starmap` call: cuts its chunks lazily as workers have room
+ * (so adaptive chunking can use what earlier chunks measured) and collects
+ * their values into one `AsyncResult` with CPython's rules: values in input
+ * order; on failure, the first error to arrive, reported only once every
+ * chunk has finished.
+ *
+ * @module
+ */
+import type { FunctionKey, SourceFunction, TaskMode } from "../transport/protocol.ts";
+import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
+import type { ChunkPlanner } from "./chunking.ts";
+import type { Task, TaskSink, TaskSource } from "./task.ts";
+
+/** How a map call's tasks are made. */
+export interface MapJobSpec {
+  readonly source: SourceFunction;
+  readonly mode: TaskMode;
+  readonly planner: ChunkPlanner;
+  /** Turns a chunk's items into what travels (shareable objects encoded). */
+  readonly encode: (items: unknown[]) => unknown;
+}
+
+/** The sink and lazy task source of one map call. */
+export class MapJob<R> implements TaskSink, TaskSource {
+  /** The result handed to the caller. */
+  readonly result: AsyncResult<R[]>;
+  #values: R[] = [];
+  #items: unknown[] = [];
+  #spec: MapJobSpec | undefined;
+  #key: FunctionKey = 0;
+  #at = 0;
+  #lastSize = 1;
+  #left = 0;
+  #failed = false;
+  #error: unknown;
+  #sealed = false;
+
+  /** @param callbacks Caller's callbacks. */
+  constructor(callbacks?: ResultCallbacks<R[]>) {
+    this.result = new AsyncResult<R[]>(callbacks);
+  }
+
+  /**
+   * Give the job its items; chunks are cut from them on demand.
+   *
+   * @param items All items.
+   * @param spec How to make tasks.
+   */
+  start(items: unknown[], spec: MapJobSpec): void {
+    this.#items = items;
+    this.#values = new Array(items.length);
+    this.#spec = spec;
+    this.#key = spec.source[0];
+    if (items.length === 0) this.#seal();
+  }
+
+  /**
+   * Fail the whole call before any chunk was cut (e.g. reading the input failed).
+   *
+   * @param error The error.
+   */
+  fail(error: unknown): void {
+    this.#fail(error);
+    this.#seal();
+  }
+
+  /**
+   * The next chunk's task.
+   *
+   * @returns A task, or undefined once every item is cut.
+   */
+  nextTask(): Task | undefined {
+    const spec = this.#spec;
+    if (spec === undefined || this.#sealed) return undefined;
+    const size = spec.planner.next();
+    if (size <= 0) {
+      this.#seal();
+      return undefined;
+    }
+    const at = this.#at;
+    this.#at += size;
+    this.#lastSize = size;
+    this.#left++;
+    const items = this.#items.slice(at, at + size);
+    if (this.#at >= this.#items.length) {
+      this.#items = [];
+      this.#sealed = true;
+    }
+    return {
+      key: this.#key,
+      source: spec.source,
+      mode: spec.mode,
+      payload: spec.encode(items),
+      sink: this,
+      target: size,
+      index: at,
+    };
+  }
+
+  /**
+   * About how many chunks are left, if they keep the last size.
+   *
+   * @returns The estimate.
+   */
+  estimate(): number {
+    const left = this.#items.length - this.#at;
+    return left <= 0 ? 0 : Math.ceil(left / Math.max(1, this.#lastSize));
+  }
+
+  /**
+   * Fail what was not cut yet.
+   *
+   * @param error The reason.
+   */
+  abandon(error: unknown): void {
+    this.#fail(error);
+    this.#items = [];
+    this.#seal();
+  }
+
+  /**
+   * @param task The finished chunk.
+   * @param ok Whether it succeeded.
+   * @param value Its values, or the error.
+   */
+  settleTask(task: Task, ok: boolean, value: unknown): void {
+    this.#left--;
+    if (ok) {
+      if (!this.#failed) {
+        const values = value as R[];
+        const at = task.index;
+        for (let i = 0; i < values.length; i++) this.#values[at + i] = values[i];
+      }
+    } else this.#fail(value);
+    this.#finishIfDone();
+  }
+
+  /**
+   * Feed the chunk planner the chunk's measured time.
+   *
+   * @param task The finished chunk.
+   * @param ms Worker milliseconds it took.
+   */
+  observe(task: Task, ms: number): void {
+    this.#spec?.planner.observe(task.target as number, ms);
+  }
+
+  #fail(error: unknown): void {
+    if (!this.#failed) {
+      this.#failed = true;
+      this.#error = error;
+    }
+  }
+
+  #seal(): void {
+    this.#sealed = true;
+    this.#finishIfDone();
+  }
+
+  #finishIfDone(): void {
+    if (!this.#sealed || this.#left > 0) return;
+    const values = this.#values;
+    this.#values = [];
+    settleResult(
+      this.result as AsyncResult<unknown>,
+      !this.#failed,
+      this.#failed ? this.#error : values,
+    );
+  }
+}
