@@ -25,6 +25,11 @@ export interface PoolOptions {
    * by export name in the workers, so they may use imports and helpers.
    */
   readonly module?: string | URL;
+  /**
+   * Start the workers when the first task is submitted instead of at once
+   * (CPython starts them at once). Default `false`.
+   */
+  readonly lazy?: boolean;
 }
 
 /** Chunk size of `map`-like calls: a positive integer or a strategy name. */

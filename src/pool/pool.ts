@@ -116,6 +116,7 @@ export class Pool implements AsyncDisposable {
       initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
       initargs: encodeShared(initargs, this.context) as unknown[],
       maxtasksperchild: max,
+      lazy: opts.lazy === true,
     });
   }
 

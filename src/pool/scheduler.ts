@@ -45,6 +45,8 @@ export interface SchedulerConfig {
   readonly initializer: FunctionRef | undefined;
   readonly initargs: readonly unknown[];
   readonly maxtasksperchild: number | undefined;
+  /** Start the workers at the first task rather than at once. */
+  readonly lazy: boolean;
 }
 
 /** Runs tasks on a set of workers. */
@@ -56,6 +58,7 @@ export class Scheduler {
   #queue: (Task | TaskSource)[] = [];
   #queueHead = 0;
   #plainQueued = 0;
+  #started = false;
   #sources = new Set<TaskSource>();
   #dispatchQueued = false;
   #taskMs: number | undefined;
@@ -73,8 +76,7 @@ export class Scheduler {
       (backend) => {
         if (this.#terminated) return;
         this.#backend = backend;
-        for (let i = 0; i < config.processes; i++) this.#spawn();
-        this.#dispatch();
+        if (!config.lazy || this.#queueHead < this.#queue.length) this.#startWorkers();
       },
       (error) =>
         this.#break(new ProcessError(`Cannot start pool: ${String(error)}`, { cause: error })),
@@ -115,6 +117,13 @@ export class Scheduler {
       return;
     }
     this.#enqueue(source);
+  }
+
+  #startWorkers(): void {
+    if (this.#started || this.#terminated || this.#broken !== undefined) return;
+    this.#started = true;
+    for (let i = 0; i < this.#config.processes; i++) this.#spawn();
+    this.#dispatch();
   }
 
   #enqueue(entry: Task | TaskSource): void {
@@ -225,6 +234,7 @@ export class Scheduler {
   #dispatch(): void {
     this.#dispatchQueued = false;
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
+    if (!this.#started) return this.#startWorkers();
     const window = this.#window();
     while (this.#queueHead < this.#queue.length) {
       let best: WorkerSlot | undefined;
