@@ -3,9 +3,35 @@
  * lock on `i32[at]` (0 free, 1 locked, 2 locked and maybe waited for), with
  * the owner's id recorded in `i32[at + 1]`.
  *
+ * A holder that is a child process (a negative owner id, `-pid`) and has died
+ * can't release it; a waiter checks the holder every 100 ms and releases such
+ * a lock (as the OS releases a dead process's file locks). A thread's death
+ * can't be observed from other threads, so a lock held by a dead thread stays
+ * held: waits with a timeout still end in time.
+ *
  * @module
  */
+import { isProcessAlive } from "../runtime/process_alive.ts";
 import { type Algorithm, cell } from "./_drive.ts";
+
+/** How often a waiter checks whether a holding child process is still alive (ms). */
+const LIVENESS_MS = 100;
+
+/**
+ * Release the mutex when its holder is a child process that has died.
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param holder The owner id seen while waiting.
+ * @returns Whether it was released.
+ */
+function releaseIfDead(i32: Int32Array, at: number, holder: number): boolean {
+  if (holder >= 0 || isProcessAlive(-holder)) return false;
+  if (Atomics.compareExchange(i32, at + 1, holder, 0) !== holder) return false;
+  Atomics.store(i32, at, 0);
+  Atomics.notify(i32, at, 1);
+  return true;
+}
 
 /** Cells a mutex takes. */
 export const MUTEX_CELLS = 2;
@@ -44,8 +70,10 @@ export function* lock(
   if (c !== 0) {
     if (c !== 2) c = Atomics.exchange(i32, at, 2);
     while (c !== 0) {
-      if (performance.now() >= deadline) return false;
-      yield cell(i32, at, 2, deadline);
+      const now = performance.now();
+      if (now >= deadline) return false;
+      const outcome = yield cell(i32, at, 2, Math.min(deadline, now + LIVENESS_MS));
+      if (outcome === "timed-out") releaseIfDead(i32, at, Atomics.load(i32, at + 1));
       c = Atomics.exchange(i32, at, 2);
     }
   }

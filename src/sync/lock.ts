@@ -42,9 +42,13 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * blocking forms and synchronous queries), so every method works there too,
  * at the cost of a round trip to the parent.
  *
- * The lock records which thread or process holds it. A worker that dies
- * holding it leaves it locked (as in Python): `acquire({ timeout })` returns
- * false when the time is up rather than waiting forever.
+ * The lock records which thread or process holds it. A child process that
+ * dies holding it (process context) can't release it: a waiter notices within
+ * 100 ms and releases it, as the OS releases a dead process's file locks. A
+ * worker thread that ends holding it leaves it locked (a thread's death can't
+ * be observed from other threads; Python behaves so in both cases): there,
+ * `acquire({ timeout })` returns false when the time is up, and any thread may
+ * `release()` it.
  *
  * @example
  * ```ts

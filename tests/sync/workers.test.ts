@@ -193,25 +193,42 @@ for (const context of CONTEXTS) {
       assert.equal(await waiting, "BrokenBarrierError");
     });
 
-    it("a worker that ends holding a Lock leaves it locked: acquire({ timeout }) returns false in time", async () => {
-      const lock = new Lock();
-      const p = new Process({
-        target: async (lock: Lock) => {
-          await lock.acquire();
-        },
-        args: [lock],
-        context,
-      });
-      p.start();
-      await p.join(30_000);
-      assert.equal(p.exitcode, 0);
-      const started = performance.now();
-      assert.equal(await lock.acquire({ timeout: 100 }), false);
-      assert.ok(performance.now() - started < 10_000);
-      assert.equal(lock.locked(), true);
-      lock.release(); // any process may release a Lock: recover by hand
-      assert.equal(await lock.acquire(false), true);
-    });
+    it(
+      context === "thread"
+        ? "a worker thread that ends holding a Lock leaves it locked: acquire({ timeout }) returns false in time"
+        : "a child process that ends holding a Lock: the next waiter releases it",
+      async () => {
+        const lock = new Lock();
+        const rlock = new RLock();
+        const p = new Process({
+          target: async (lock: Lock, rlock: RLock) => {
+            await lock.acquire();
+            await rlock.acquire();
+          },
+          args: [lock, rlock],
+          context,
+        });
+        p.start();
+        await p.join(30_000);
+        assert.equal(p.exitcode, 0);
+        const started = performance.now();
+        if (context === "thread") {
+          assert.equal(await lock.acquire({ timeout: 100 }), false);
+          assert.equal(lock.acquireSync(true, 50), false);
+          assert.equal(await rlock.acquire({ timeout: 50 }), false);
+          assert.equal(lock.locked(), true);
+          lock.release(); // any thread may release a Lock: recover by hand
+          assert.equal(await lock.acquire(false), true);
+        } else {
+          assert.equal(await lock.acquire({ timeout: 10_000 }), true);
+          assert.equal(lock.acquireSync(false), false); // now held by this thread
+          assert.equal(await rlock.acquire({ timeout: 10_000 }), true);
+          rlock.release();
+        }
+        lock.release();
+        assert.ok(performance.now() - started < 10_000);
+      },
+    );
 
     it("the blocking ...Sync forms and synchronous queries work in a worker", async () => {
       const lock = new Lock();
