@@ -55,6 +55,20 @@ async function mainThread(): Promise<{ async: number; sync: number }> {
   return { async: median(a), sync: median(s) };
 }
 
+/** Runs in a worker (by source text): batches of acquireSync + release, ns per pair. */
+function loopSync(lock: Lock, perBatch: number, batches: number): number[] {
+  const out: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t = performance.now();
+    for (let i = 0; i < perBatch; i++) {
+      lock.acquireSync();
+      lock.release();
+    }
+    out.push(((performance.now() - t) * 1e6) / perBatch);
+  }
+  return out;
+}
+
 /** Runs in a worker (by source text): batches of acquire + release, ns per pair. */
 async function loop(lock: Lock, perBatch: number, batches: number): Promise<number[]> {
   const out: number[] = [];
@@ -69,15 +83,30 @@ async function loop(lock: Lock, perBatch: number, batches: number): Promise<numb
   return out;
 }
 
-async function inWorkers(context: Context): Promise<{ one: number; two: number }> {
+interface WorkerFigures {
+  one: number;
+  two: number;
+  oneSync: number;
+  twoSync: number;
+}
+
+async function inWorkers(context: Context): Promise<WorkerFigures> {
   const perBatch = context === "thread" ? 20_000 : 300;
   const pool = new Pool({ processes: 2, context });
   try {
     const lock = new Lock();
     await pool.map((x: number) => x, [1, 2], 1); // start both workers
     const one = await pool.apply(loop, [lock, perBatch, BATCHES]);
-    const two = await pool.starmap(loop, [[lock, perBatch, BATCHES], [lock, perBatch, BATCHES]], 1);
-    return { one: median(one), two: median(two.flat()) };
+    const args: [Lock, number, number][] = [[lock, perBatch, BATCHES], [lock, perBatch, BATCHES]];
+    const two = await pool.starmap(loop, args, 1);
+    const oneSync = await pool.apply(loopSync, [lock, perBatch, BATCHES]);
+    const twoSync = await pool.starmap(loopSync, args, 1);
+    return {
+      one: median(one),
+      two: median(two.flat()),
+      oneSync: median(oneSync),
+      twoSync: median(twoSync.flat()),
+    };
   } finally {
     await Promise.race([pool.terminate(), new Promise((r) => setTimeout(r, 5000))]);
   }
@@ -93,8 +122,12 @@ console.log(
 for (const context of ["thread", "process"] as const) {
   const r = await inWorkers(context);
   console.log(
-    `  ${context} context: 1 worker uncontended ${fmt(r.one)}, ` +
-      `2 contending workers ${fmt(r.two)} per acquire+release`,
+    `  ${context} context, acquire()+release(): 1 worker uncontended ${fmt(r.one)}, ` +
+      `2 contending workers ${fmt(r.two)}`,
+  );
+  console.log(
+    `  ${context} context, acquireSync()+release(): 1 worker uncontended ` +
+      `${fmt(r.oneSync)}, 2 contending workers ${fmt(r.twoSync)}`,
   );
 }
 (globalThis as { process?: { exit(code: number): void } }).process?.exit(0);

@@ -116,7 +116,9 @@ function checkN(n: unknown): number {
 /**
  * A condition variable: holding its lock, `wait()` releases the lock until
  * another holder calls `notify()`, then takes it back (Python's
- * `multiprocessing.Condition`). The lock is an `RLock` unless one is given.
+ * `multiprocessing.Condition`). The lock is an `RLock` unless one is given;
+ * as an `RLock` counts all async code of one thread as one holder, give it a
+ * `Lock` when several async tasks of one thread wait on the same condition.
  * Pass it to pool tasks and `Process` targets; it is the same condition there.
  *
  * In the process context the parent process holds it; a child process calls

@@ -178,6 +178,26 @@ for (const context of CONTEXTS) {
       assert.deepEqual(all, [0, 1, 2]);
     });
 
+    it("a Barrier's action runs in one participant; a failing action breaks the barrier", async () => {
+      const barrier = new Barrier(2, {
+        action: () => {
+          throw new RangeError("action failed");
+        },
+      });
+      const outcomes = await Promise.all([0, 1].map(() =>
+        pool.apply(async (b: Barrier) => {
+          try {
+            await b.wait(30_000);
+            return "passed";
+          } catch (e) {
+            return (e as Error).name;
+          }
+        }, [barrier])
+      ));
+      assert.deepEqual(outcomes.sort(), ["BrokenBarrierError", "RangeError"]);
+      assert.equal(barrier.broken, true);
+    });
+
     it("a Barrier aborted by the main thread breaks a waiting worker", async () => {
       const barrier = new Barrier(2);
       const waiting = pool.apply(async (b: Barrier) => {
