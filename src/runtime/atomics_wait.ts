@@ -87,6 +87,7 @@ function pollCell(
  * @param index The cell.
  * @param value The value the cell is expected to hold.
  * @param timeout Milliseconds (`Infinity` for no limit, at least 0).
+ * @param alive Keep the event loop alive while waiting (default true).
  * @returns A promise of how the wait ended.
  * @example
  * ```ts
@@ -100,10 +101,12 @@ export function waitCellAsync(
   index: number,
   value: number,
   timeout: number,
+  alive: boolean = true,
 ): Promise<CellWaitResult> {
   if (nativeWaitAsync === undefined) return pollCell(i32, index, value, timeout);
   const result = nativeWaitAsync(i32, index, value, timeout === Infinity ? undefined : timeout);
   if (!result.async) return Promise.resolve(result.value);
+  if (!alive) return result.value;
   const release = keepAlive(timeout);
   return result.value.then((outcome) => {
     release();

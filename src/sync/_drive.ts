@@ -85,9 +85,11 @@ export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
  * Run an algorithm without blocking the thread.
  *
  * @param algorithm The generator.
+ * @param alive Keep the event loop alive while waiting (default true; false
+ *   for waits served for a child process, which keeps the parent alive itself).
  * @returns The algorithm's result.
  */
-export async function runAsync<R>(algorithm: Algorithm<R>): Promise<R> {
+export async function runAsync<R>(algorithm: Algorithm<R>, alive: boolean = true): Promise<R> {
   let input: unknown = undefined;
   let failure: { error: unknown } | undefined;
   for (;;) {
@@ -102,7 +104,8 @@ export async function runAsync<R>(algorithm: Algorithm<R>): Promise<R> {
         failure = { error };
       }
     } else {
-      input = await waitCellAsync(step.i32, step.index, step.value, remainingMs(step.deadline));
+      const ms = remainingMs(step.deadline);
+      input = await waitCellAsync(step.i32, step.index, step.value, ms, alive);
     }
   }
 }

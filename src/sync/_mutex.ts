@@ -11,11 +11,8 @@
  *
  * @module
  */
-import { isProcessAlive } from "../runtime/process_alive.ts";
 import { type Algorithm, cell } from "./_drive.ts";
-
-/** How often a waiter checks whether a holding child process is still alive (ms). */
-const LIVENESS_MS = 100;
+import { LIVENESS_MS, ownerGone } from "./_liveness.ts";
 
 /**
  * Release the mutex when its holder is a child process that has died.
@@ -26,7 +23,7 @@ const LIVENESS_MS = 100;
  * @returns Whether it was released.
  */
 function releaseIfDead(i32: Int32Array, at: number, holder: number): boolean {
-  if (holder >= 0 || isProcessAlive(-holder)) return false;
+  if (!ownerGone(holder)) return false;
   if (Atomics.compareExchange(i32, at + 1, holder, 0) !== holder) return false;
   Atomics.store(i32, at, 0);
   Atomics.notify(i32, at, 1);
@@ -73,6 +70,7 @@ export function* lock(
       const now = performance.now();
       if (now >= deadline) return false;
       const outcome = yield cell(i32, at, 2, Math.min(deadline, now + LIVENESS_MS));
+      if (ownerGone(owner)) return false; // the child process waited for has died
       if (outcome === "timed-out") releaseIfDead(i32, at, Atomics.load(i32, at + 1));
       c = Atomics.exchange(i32, at, 2);
     }

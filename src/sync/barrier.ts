@@ -11,6 +11,7 @@ import { compileFunction } from "../worker/functions.ts";
 import { checkTimeout, deadlineAfter, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { lock, lockBrief, MUTEX_CELLS, unlock } from "./_mutex.ts";
+import { ownerGone, wakeBy } from "./_liveness.ts";
 import { ownerId } from "./_owner.ts";
 import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
@@ -49,15 +50,17 @@ function bump(cells: Int32Array): void {
   Atomics.notify(cells, SEQ);
 }
 
-/** Holding the mutex: release it, sleep until the state changes or the deadline, retake it. */
+/**
+ * Holding the mutex: release it, sleep until the state changes or the
+ * deadline, retake it. Returns false when the deadline passed or the child
+ * process waited for has died.
+ */
 function* condWait(cells: Int32Array, owner: number, deadline: number): Algorithm<boolean> {
   const seq = Atomics.load(cells, SEQ);
   unlock(cells, 0);
-  const outcome = performance.now() >= deadline
-    ? "timed-out"
-    : yield cell(cells, SEQ, seq, deadline);
+  if (performance.now() < deadline) yield cell(cells, SEQ, seq, wakeBy(owner, deadline));
   yield* lock(cells, 0, owner, Infinity);
-  return outcome !== "timed-out";
+  return performance.now() < deadline && !ownerGone(owner);
 }
 
 function leave(cells: Int32Array): void {
@@ -93,7 +96,7 @@ function* waitAs(
     yield* condWait(cells, owner, Infinity);
     state = Atomics.load(cells, STATE);
   }
-  if (state === BROKEN) {
+  if (state === BROKEN || ownerGone(owner)) {
     unlock(cells, 0);
     throw new BrokenBarrierError();
   }
@@ -362,7 +365,7 @@ export class Barrier {
       extra: { parties: config.parties, timeout: config.timeout, action: config.action },
       methods: () => ({
         wait: (owner, ms) =>
-          runAsync(waitAs(cells!, this.parties, action, owner as number, ms as number)),
+          runAsync(waitAs(cells!, this.parties, action, owner as number, ms as number), false),
         abort: () => this.abort(),
         reset: () => this.reset(),
         nWaiting: () => this.nWaiting,

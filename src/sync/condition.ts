@@ -23,6 +23,7 @@ import {
 } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
 import { LOCK_INTERNALS, type LockInternals } from "./_mutex.ts";
+import { ownerGone, wakeBy } from "./_liveness.ts";
 import { ownerId } from "./_owner.ts";
 import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
@@ -62,8 +63,8 @@ function* waitAs(
       woken = true;
       break;
     }
-    if (performance.now() >= deadline) break;
-    yield cell(cells, SEQ, seq, deadline);
+    if (performance.now() >= deadline || ownerGone(owner)) break;
+    yield cell(cells, SEQ, seq, wakeBy(owner, deadline));
   }
   yield* lock.acquireRestore(owner, saved);
   // Timed out: under the lock, either a notification arrived meanwhile (take
@@ -471,9 +472,9 @@ export class Condition {
     const cells = this.#cells!;
     const lock = this.#internals!;
     return {
-      acquire: (owner, ms) => runAsync(lock.acquireAs(owner as number, ms as number)),
+      acquire: (owner, ms) => runAsync(lock.acquireAs(owner as number, ms as number), false),
       release: (owner) => lock.releaseAs(owner as number),
-      wait: (owner, ms) => runAsync(waitAs(cells, lock, owner as number, ms as number)),
+      wait: (owner, ms) => runAsync(waitAs(cells, lock, owner as number, ms as number), false),
       notify: (owner, n) => notifyAs(cells, lock, owner as number, n as number),
     };
   }

@@ -8,16 +8,18 @@ import type { Context } from "../runtime/types.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { deadlineAfter, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
+import { ownerGone, wakeBy } from "./_liveness.ts";
+import { ownerId } from "./_owner.ts";
 import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
 let reviving: SharedArrayBuffer | Remote | undefined;
 
-function* waitSet(cells: Int32Array, ms: number): Algorithm<boolean> {
+function* waitSet(cells: Int32Array, ms: number, owner: number): Algorithm<boolean> {
   const deadline = deadlineAfter(ms);
   while (Atomics.load(cells, 0) === 0) {
-    if (performance.now() >= deadline) return false;
-    yield cell(cells, 0, 0, deadline);
+    if (performance.now() >= deadline || ownerGone(owner)) return false;
+    yield cell(cells, 0, 0, wakeBy(owner, deadline));
   }
   return true;
 }
@@ -122,7 +124,7 @@ export class Event {
     const ms = waitTimeout("wait for event", timeout);
     if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<boolean>;
     if (Atomics.load(this.#cells!, 0) === 1) return Promise.resolve(true);
-    return runAsync(waitSet(this.#cells!, ms));
+    return runAsync(waitSet(this.#cells!, ms, ownerId()));
   }
 
   /**
@@ -142,7 +144,7 @@ export class Event {
   waitSync(timeout?: TimeoutArg): boolean {
     const ms = waitTimeout("wait for event", timeout);
     if (this.#remote !== undefined) return this.#remote.callSync("wait", ms) as boolean;
-    return runSync(waitSet(this.#cells!, ms), "Event.waitSync()");
+    return runSync(waitSet(this.#cells!, ms, ownerId()), "Event.waitSync()");
   }
 
   static {
@@ -166,7 +168,7 @@ export class Event {
         set: () => this.set(),
         clear: () => this.clear(),
         isSet: () => this.isSet(),
-        wait: (_owner, ms) => runAsync(waitSet(cells!, ms as number)),
+        wait: (owner, ms) => runAsync(waitSet(cells!, ms as number, owner as number), false),
       }),
     });
   }

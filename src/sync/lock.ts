@@ -243,7 +243,7 @@ export class Lock {
   #rpcMethods(): RpcTarget {
     const cells = this.#cells!;
     return {
-      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number)),
+      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number), false),
       release: () => this.release(),
       locked: () => this.locked(),
     };

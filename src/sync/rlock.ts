@@ -253,7 +253,7 @@ export class RLock {
   #rpcMethods(): RpcTarget {
     const cells = this.#cells!;
     return {
-      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number)),
+      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number), false),
       release: (owner) => releaseAs(cells, owner as number),
       locked: () => this.locked(),
     };

@@ -10,6 +10,8 @@ import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter, describe } from "./_args.ts";
 import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
+import { ownerGone, wakeBy } from "./_liveness.ts";
+import { ownerId } from "./_owner.ts";
 import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
 
@@ -29,7 +31,7 @@ function tryTake(cells: Int32Array): boolean {
   }
 }
 
-function* take(cells: Int32Array, ms: number): Algorithm<boolean> {
+function* take(cells: Int32Array, ms: number, owner: number): Algorithm<boolean> {
   if (tryTake(cells)) return true;
   if (ms === 0) return false;
   const deadline = deadlineAfter(ms);
@@ -37,10 +39,11 @@ function* take(cells: Int32Array, ms: number): Algorithm<boolean> {
     if (performance.now() >= deadline) return false;
     Atomics.add(cells, WAITERS, 1);
     try {
-      yield cell(cells, VALUE, 0, deadline);
+      yield cell(cells, VALUE, 0, wakeBy(owner, deadline));
     } finally {
       Atomics.sub(cells, WAITERS, 1);
     }
+    if (ownerGone(owner)) return false; // the child waited for has died
     if (tryTake(cells)) return true;
   }
 }
@@ -135,7 +138,7 @@ export class Semaphore {
     const ms = acquireTimeout("acquire semaphore", block, timeout);
     if (this.#remote !== undefined) return this.#remote.call("acquire", ms) as Promise<boolean>;
     if (tryTake(this.#cells!)) return Promise.resolve(true);
-    return runAsync(take(this.#cells!, ms));
+    return runAsync(take(this.#cells!, ms, ownerId()));
   }
 
   /**
@@ -155,7 +158,7 @@ export class Semaphore {
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
     const ms = acquireTimeout("acquire semaphore", block, timeout);
     if (this.#remote !== undefined) return this.#remote.callSync("acquire", ms) as boolean;
-    return runSync(take(this.#cells!, ms), `${this.constructor.name}.acquireSync()`);
+    return runSync(take(this.#cells!, ms, ownerId()), `${this.constructor.name}.acquireSync()`);
   }
 
   /**
@@ -244,7 +247,7 @@ export class Semaphore {
       cells: cells?.buffer as SharedArrayBuffer | undefined,
       remote: this.#remote,
       methods: (): RpcTarget => ({
-        acquire: (_owner, ms) => runAsync(take(cells!, ms as number)),
+        acquire: (owner, ms) => runAsync(take(cells!, ms as number, owner as number), false),
         release: (_owner, n) => this.release(n as number),
         getValue: () => this.getValue(),
       }),

@@ -250,6 +250,25 @@ for (const context of CONTEXTS) {
       },
     );
 
+    it("a worker killed while waiting for a Lock does not take it", async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      const p = new Process({
+        target: async (lock: Lock) => {
+          await lock.acquire();
+        },
+        args: [lock],
+        context,
+      });
+      p.start();
+      await sleep(300);
+      await p.kill();
+      await p.join(30_000);
+      lock.release();
+      assert.equal(await lock.acquire({ timeout: 10_000 }), true);
+      lock.release();
+    });
+
     it("the blocking ...Sync forms and synchronous queries work in a worker", async () => {
       const lock = new Lock();
       const rlock = new RLock();
