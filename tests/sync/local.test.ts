@@ -211,11 +211,12 @@ describe("Condition (in one thread)", () => {
       if (await cond.wait(10_000)) woken++;
       cond.release();
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200)); // all three are waiting by now
     await cond.acquire();
     cond.notify(2);
     cond.release();
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && woken < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50));
     assert.equal(woken, 2);
     await cond.acquire();
     cond.notifyAll();
