@@ -1,0 +1,73 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Pool } from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
+import { range, workerToken } from "./_tasks.ts";
+
+/** Groups `[token, count]` pairs by worker token. */
+function byWorker(pairs: readonly [number, number][]): Map<number, number[]> {
+  const workers = new Map<number, number[]>();
+  for (const [token, count] of pairs) {
+    const counts = workers.get(token) ?? [];
+    counts.push(count);
+    workers.set(token, counts);
+  }
+  return workers;
+}
+
+for (const context of CONTEXTS) {
+  describe(`Pool maxtasksperchild (${context})`, () => {
+    it("a worker is replaced after maxtasksperchild tasks (a fresh worker lacks the old state)", async () => {
+      const pool = new Pool({ processes: 2, context, maxtasksperchild: 2 });
+      try {
+        const pairs: [number, number][] = [];
+        for (let i = 0; i < 10; i++) pairs.push(await pool.apply(workerToken));
+        const workers = byWorker(pairs);
+        for (const [token, counts] of workers) {
+          assert.ok(counts.length <= 2, `worker ${token} ran ${counts.length} tasks`);
+          assert.ok(Math.max(...counts) <= 2);
+        }
+        assert.ok(workers.size >= 5, `10 tasks ran on only ${workers.size} workers`);
+        // Concurrent submissions obey the limit too.
+        const concurrent = await Promise.all(
+          range(12).map(() => pool.applyAsync(workerToken).get(60_000)),
+        );
+        for (const [, counts] of byWorker(concurrent)) assert.ok(counts.length <= 2);
+        for (const [, count] of concurrent) assert.ok(count <= 2);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it("a chunk counts as one task", async () => {
+      const pool = new Pool({ processes: 1, context, maxtasksperchild: 1 });
+      try {
+        const out = (await pool.map(workerToken, range(10), 5)).map(([token]) => token);
+        assert.equal(new Set(out.slice(0, 5)).size, 1, "the first chunk ran in one worker");
+        assert.equal(new Set(out.slice(5)).size, 1, "the second chunk ran in one worker");
+        assert.notEqual(out[0], out[5], "each chunk got a fresh worker");
+        const next = await pool.apply(() =>
+          (globalThis as { __poolTestToken?: number }).__poolTestToken ?? null
+        );
+        assert.equal(next, null, "a fresh worker serves the next task");
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it("map with chunksize 1 across many replacements returns every result in order", async () => {
+      const pool = new Pool({ processes: 2, context, maxtasksperchild: 3 });
+      try {
+        const out = await pool.map((x: number) => x * 7, range(30), 1);
+        assert.deepEqual(out, range(30).map((x) => x * 7));
+        const tokens = await pool.map(workerToken, range(12), 1);
+        for (const [, counts] of byWorker(tokens)) assert.ok(counts.length <= 3);
+        assert.ok(byWorker(tokens).size >= 4);
+        pool.close();
+        await pool.join();
+      } finally {
+        await pool.terminate();
+      }
+    });
+  });
+}
