@@ -4,7 +4,15 @@ import { Pool } from "../../src/pool/pool.ts";
 import { Process } from "../../src/process/process.ts";
 import type { Context } from "../../src/runtime/types.ts";
 import { Value } from "../../src/shared/mod.ts";
-import { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../../src/sync/mod.ts";
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  RLock,
+  Semaphore,
+} from "../../src/sync/mod.ts";
 
 const CONTEXTS: readonly Context[] = ["thread", "process"];
 
@@ -138,6 +146,38 @@ for (const context of CONTEXTS) {
       );
       assert.ok(peak.value >= 1 && peak.value <= 2, `peak ${peak.value}`);
       assert.equal(sem.getValue(), 2);
+    });
+
+    it("a BoundedSemaphore released too often in a worker throws there", async () => {
+      const sem = new BoundedSemaphore(1);
+      await sem.acquire();
+      const got = await pool.apply((sem: BoundedSemaphore) => {
+        sem.release();
+        try {
+          sem.release();
+          return "no error";
+        } catch (e) {
+          return (e as Error).message;
+        }
+      }, [sem]);
+      assert.match(String(got), /released too many times/);
+      assert.equal(sem.getValue(), 1);
+    });
+
+    it("a worker notifies a Condition (over a Lock) the main thread waits on", async () => {
+      const cond = new Condition(new Lock());
+      const flag = new Value("i", 0);
+      await cond.acquire();
+      const notifier = pool.apply(async (cond: Condition, flag: Value<"i">) => {
+        await new Promise((r) => setTimeout(r, 30));
+        await cond.acquire();
+        flag.value = 1;
+        cond.notifyAll();
+        cond.release();
+      }, [cond, flag]);
+      assert.equal(await cond.waitFor(() => flag.value === 1, 30_000), true);
+      cond.release();
+      await notifier;
     });
 
     it("an Event set by the main thread wakes a waiting worker", async () => {
