@@ -236,7 +236,8 @@ export class Pool implements AsyncDisposable {
     if (input == null || typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
       throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
     }
-    this.#startJob(job, Array.from(input as Iterable<unknown>), source, mode, chunksize);
+    const items = Array.isArray(input) ? input.slice() : Array.from(input as Iterable<unknown>);
+    this.#startJob(job, items, source, mode, chunksize);
     return job.result;
   }
 
