@@ -1,0 +1,183 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Pool } from "../../src/pool/pool.ts";
+import { Process } from "../../src/process/process.ts";
+import type { Connection } from "../../src/queue/connection.ts";
+import { JoinableQueue } from "../../src/queue/joinable_queue.ts";
+import { Pipe } from "../../src/queue/pipe.ts";
+import { Queue } from "../../src/queue/queue.ts";
+import { SimpleQueue } from "../../src/queue/simple_queue.ts";
+
+const CONTEXTS = ["thread", "process"] as const;
+
+/**
+ * Items the producer/consumer test moves. In the process context every `put`
+ * and `get` of a child is one request to the parent over IPC (~0.1-0.7 ms each
+ * on this 2-core machine, four children sharing the parent), so it moves fewer.
+ */
+const ITEMS = { thread: 100_000, process: 5_000 } as const;
+
+for (const context of CONTEXTS) {
+  describe(`Queue across workers (${context} context)`, () => {
+    const started: Process[] = [];
+    const start = (target: (...args: never[]) => unknown, args: unknown[]): Process => {
+      const p = new Process({ target, args, context });
+      started.push(p);
+      p.start();
+      return p;
+    };
+    after(async () => {
+      for (const p of started) if (p.isAlive()) p.kill();
+      await Promise.all(started.map((p) => p.join()));
+    });
+
+    it(`Queue moves ${ITEMS[context]} items from 2 producers to 2 consumers, none lost or duplicated`, async () => {
+      const n = ITEMS[context];
+      const q = new Queue<number>(1000);
+      const results = new Queue<number[]>();
+      const produce = async (q: Queue<number>, from: number, to: number) => {
+        for (let i = from; i < to; i++) await q.put(i);
+      };
+      const consume = async (q: Queue<number>, results: Queue<number[]>) => {
+        const got: number[] = [];
+        for (;;) {
+          const item = await q.get();
+          if (item === -1) break;
+          got.push(item);
+        }
+        await results.put(got);
+      };
+      const consumers = [start(consume, [q, results]), start(consume, [q, results])];
+      const producers = [start(produce, [q, 0, n / 2]), start(produce, [q, n / 2, n])];
+      for (const p of producers) await p.join();
+      await q.put(-1);
+      await q.put(-1);
+      const seen = new Uint8Array(n);
+      for (let i = 0; i < 2; i++) for (const item of await results.get()) seen[item]++;
+      for (const p of consumers) await p.join();
+      assert.deepEqual([...producers, ...consumers].map((p) => p.exitcode), [0, 0, 0, 0]);
+      assert.equal(seen.indexOf(0), -1, "an item was lost");
+      assert.equal(seen.findIndex((count) => count > 1), -1, "an item was duplicated");
+      assert.equal(q.qsize(), 0);
+    });
+
+    it("Queue in a worker: Empty, Full, qsize/full/empty, clone errors, the Sync forms", async () => {
+      const q = new Queue<unknown>(2);
+      const out = new Queue<unknown[]>();
+      const probe = async (q: Queue<unknown>, out: Queue<unknown[]>) => {
+        const seen: unknown[] = [];
+        const name = async (promise: Promise<unknown>) => {
+          try {
+            await promise;
+            return "resolved";
+          } catch (error) {
+            return (error as Error).name;
+          }
+        };
+        seen.push(await name(q.get({ timeout: 20 })));
+        await q.put("a");
+        await q.put("b");
+        seen.push(await name(q.put("c", false)), await name(q.put("c", { timeout: 10 })));
+        seen.push(q.qsize(), q.full(), q.empty(), q.maxsize);
+        seen.push(await q.get());
+        seen.push(await name(q.put(() => 1)));
+        try {
+          seen.push(q.getSync(false));
+        } catch (error) {
+          seen.push((error as Error).name);
+        }
+        await out.put(seen);
+      };
+      const p = start(probe, [q, out]);
+      const seen = await out.get();
+      await p.join();
+      assert.equal(p.exitcode, 0);
+      // A child process cannot block on its parent: the Sync forms throw there.
+      const sync = context === "thread" ? "b" : "ProcessError";
+      assert.deepEqual(seen, ["Empty", "Full", "Full", 2, true, false, 2, "a", "TypeError", sync]);
+      assert.equal(q.qsize(), context === "thread" ? 0 : 1);
+    });
+
+    it("JoinableQueue.join() waits for taskDone() calls made in workers", async () => {
+      const jq = new JoinableQueue<number | null>();
+      const results = new Queue<number>();
+      const work = async (jq: JoinableQueue<number | null>, results: Queue<number>) => {
+        for (;;) {
+          const item = await jq.get();
+          if (item === null) {
+            jq.taskDone();
+            break;
+          }
+          await results.put(item * 2);
+          jq.taskDone();
+        }
+      };
+      const workers = [start(work, [jq, results]), start(work, [jq, results])];
+      for (let i = 0; i < 200; i++) await jq.put(i);
+      await jq.put(null);
+      await jq.put(null);
+      await jq.join();
+      assert.equal(results.qsize(), 200);
+      let sum = 0;
+      while (!results.empty()) sum += await results.get();
+      assert.equal(sum, 199 * 200);
+      for (const p of workers) await p.join();
+      assert.deepEqual(workers.map((p) => p.exitcode), [0, 0]);
+    });
+
+    it("Pipe connects two workers, and recv() sees EOFError once the other end closes", async () => {
+      const [a, b] = Pipe<number>();
+      const out = new Queue<unknown>();
+      const sender = async (conn: Connection<number>, out: Queue<unknown>) => {
+        for (let i = 1; i <= 100; i++) await conn.send(i);
+        await out.put(await conn.recv());
+        conn.close();
+      };
+      const summer = async (conn: Connection<number>, out: Queue<unknown>) => {
+        let sum = 0;
+        for (let i = 0; i < 100; i++) sum += await conn.recv();
+        await conn.send(sum);
+        try {
+          await conn.recv();
+          await out.put("no EOF");
+        } catch (error) {
+          await out.put((error as Error).name);
+        }
+      };
+      const ps = [start(sender, [a, out]), start(summer, [b, out])];
+      assert.equal(await out.get(), 5050);
+      assert.equal(await out.get(), "EOFError");
+      for (const p of ps) await p.join();
+      assert.deepEqual(ps.map((p) => p.exitcode), [0, 0]);
+      assert.equal(a.closed, true);
+    });
+
+    it("queues and pipe ends nested in arrays and objects reach pool tasks", async () => {
+      const pool = new Pool({ processes: 2, context });
+      try {
+        const q = new Queue<string>();
+        const sq = new SimpleQueue<string>();
+        const [mine, theirs] = Pipe<string>();
+        const task = async (
+          box: { queues: [Queue<string>, SimpleQueue<string>]; conn: Connection<string> },
+        ) => {
+          await box.queues[0].put("queue");
+          await box.queues[1].put("simple");
+          await box.conn.send("pipe");
+          return [
+            box.queues[0].constructor.name,
+            box.queues[1].constructor.name,
+            box.conn.constructor.name,
+          ];
+        };
+        const names = await pool.apply(task, [{ queues: [q, sq], conn: theirs }]);
+        assert.deepEqual(names, ["Queue", "SimpleQueue", "Connection"]);
+        assert.equal(await q.get(), "queue");
+        assert.equal(await sq.get(), "simple");
+        assert.equal(await mine.recv(), "pipe");
+      } finally {
+        await pool.terminate();
+      }
+    });
+  });
+}
