@@ -16,7 +16,11 @@ import { ProcessError } from "../errors.ts";
  * ```
  */
 export class EOFError extends ProcessError {
-  /** @param message Details. */
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
   constructor(message = "The other end of the pipe is closed and nothing is left to read") {
     super(message);
     this.name = "EOFError";

@@ -27,6 +27,8 @@ import { Queue } from "./queue.ts";
  */
 export class JoinableQueue<T = unknown> extends Queue<T> {
   /**
+   * Create an empty queue.
+   *
    * @param maxsize Most items held at once; 0 (the default) for no bound.
    * @throws {TypeError} When `maxsize` is not a number.
    * @throws {RangeError} When `maxsize` is negative or not an integer.

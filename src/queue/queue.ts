@@ -52,6 +52,8 @@ export class Queue<T = unknown> {
   #name: string;
 
   /**
+   * Create an empty queue.
+   *
    * @param maxsize Most items held at once; 0 (the default) for no bound.
    * @throws {TypeError} When `maxsize` is not a number.
    * @throws {RangeError} When `maxsize` is negative or not an integer.
