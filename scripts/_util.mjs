@@ -13,6 +13,15 @@ import { fileURLToPath } from "node:url";
 /** Absolute path of the repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Process groups of the commands running now, killed if this script is interrupted. */
+const running = new Set();
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.exit(130);
+  });
+}
+
 /** Absolute path of an executable installed by `npm ci` under node_modules/.bin. */
 export function bin(/** @type {string} */ name) {
   return join(ROOT, "node_modules", ".bin", name);
@@ -81,6 +90,7 @@ export function run(command, args, options = {}) {
       stdio: ["ignore", "pipe", "pipe"],
       detached: process.platform !== "win32",
     });
+    if (child.pid !== undefined) running.add(child.pid);
     let output = "";
     let timedOut = false;
     /** @param {Buffer} chunk @param {NodeJS.WriteStream} sink */
@@ -103,6 +113,7 @@ export function run(command, args, options = {}) {
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
       // Whatever the command left behind in its group (stray workers) goes too.
       killGroup(child.pid);
       resolvePromise({

@@ -33,7 +33,7 @@ const ALL_PHASES = ["static", "packaging", "tests"];
 /** Per-test timeout handed to bun and node (ms); generous because CI is slow. */
 const TEST_TIMEOUT_MS = 120_000;
 /** Wall-clock limit for one runtime's whole test run (ms). */
-const RUNTIME_TIMEOUT_MS = 20 * 60_000;
+const RUNTIME_TIMEOUT_MS = 10 * 60_000;
 /** Wall-clock limit for one check (ms). */
 const CHECK_TIMEOUT_MS = 10 * 60_000;
 
