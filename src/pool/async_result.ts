@@ -63,6 +63,9 @@ export class AsyncResult<T> {
   #state = PENDING;
   #value: unknown;
   #waiters: (() => void)[] | undefined;
+  #promise: Promise<T> | undefined;
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
   #callbacks: ResultCallbacks<T> | undefined;
 
   static {
@@ -80,6 +83,11 @@ export class AsyncResult<T> {
     if (this.#state !== PENDING) return;
     this.#state = ok ? FULFILLED : REJECTED;
     this.#value = value;
+    if (this.#resolve !== undefined) {
+      if (ok) this.#resolve(value as T);
+      else this.#reject!(value);
+      this.#resolve = this.#reject = undefined;
+    }
     const waiters = this.#waiters;
     this.#waiters = undefined;
     if (waiters !== undefined) { for (const wake of waiters) wake(); }
@@ -155,13 +163,22 @@ export class AsyncResult<T> {
    * await pool.terminate();
    * ```
    */
-  async get(timeout?: number | null): Promise<T> {
-    if (this.#state === PENDING) {
-      await this.wait(timeout);
-      if (this.#state === PENDING) {
-        throw new TimeoutError(`Result not ready within ${normaliseTimeout(timeout)} ms`);
-      }
+  get(timeout?: number | null): Promise<T> {
+    if (this.#state === FULFILLED) return Promise.resolve(this.#value as T);
+    if (this.#state === REJECTED) return Promise.reject(this.#value);
+    if (timeout === null || timeout === undefined) {
+      // One promise per result, made on first demand and settled with it.
+      return this.#promise ??= new Promise<T>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
     }
+    return this.#getWithin(normaliseTimeout(timeout)!);
+  }
+
+  async #getWithin(ms: number): Promise<T> {
+    await this.wait(ms);
+    if (this.#state === PENDING) throw new TimeoutError(`Result not ready within ${ms} ms`);
     if (this.#state === REJECTED) throw this.#value;
     return this.#value as T;
   }
