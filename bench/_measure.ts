@@ -7,6 +7,7 @@
 import { Bench } from "tinybench";
 import { measure } from "mitata";
 import { summarize, type Summary } from "./_stats.ts";
+import { withTimeout } from "./_pool.ts";
 
 /**
  * Times `fn` with tinybench: one warm-up run, then `runs` runs.
@@ -121,7 +122,7 @@ export async function interleaved(
   const out = new Map<string, number[]>(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
-      const ms = await run(name);
+      const ms = await withTimeout(run(name), 300_000, `measuring ${name}`);
       if (ms !== null) out.get(name)!.push(ms);
     }
     onRound(r + 1);

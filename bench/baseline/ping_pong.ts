@@ -70,7 +70,7 @@ export class PingPongPool {
 
   async #spawn(): Promise<Port> {
     if (this.#context === "process") {
-      const child = fork(new URL("./ping_pong_process_worker.ts", import.meta.url), [], {
+      const child = fork(new URL("./ping_pong_process_worker.mjs", import.meta.url), [], {
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
@@ -87,7 +87,7 @@ export class PingPongPool {
     }
     if (detectRuntime() === "node") {
       const { Worker } = await import("node:worker_threads");
-      const w = new Worker(new URL("./ping_pong_node_worker.ts", import.meta.url));
+      const w = new Worker(new URL("./ping_pong_node_worker.mjs", import.meta.url));
       w.on("message", this.#onReply);
       return { post: (m) => w.postMessage(m), close: async () => void (await w.terminate()) };
     }

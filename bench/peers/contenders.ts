@@ -10,7 +10,7 @@ import type { PoolCtor, PoolLike } from "../_pool.ts";
 import { closePool, openPool } from "../_pool.ts";
 import { spin, square } from "../workloads.ts";
 import { CPythonPool } from "./cpython.ts";
-import type { PeerTask } from "./_task.ts";
+import type { PeerTask } from "./task.mjs";
 
 /** A pool under test. `flood` submits `n` tasks at once and resolves when all are done. */
 export interface Contender {
@@ -84,7 +84,7 @@ function piscina(): Contender {
     async start(workers) {
       const { Piscina } = await import("piscina");
       pool = new Piscina({
-        filename: worker("./piscina_worker.ts"),
+        filename: worker("./piscina_worker.mjs"),
         minThreads: workers,
         maxThreads: workers,
       });
@@ -102,7 +102,7 @@ function tinypool(): Contender {
     async start(workers) {
       const { Tinypool } = await import("tinypool");
       pool = new Tinypool({
-        filename: worker("./piscina_worker.ts"),
+        filename: worker("./piscina_worker.mjs"),
         minThreads: workers,
         maxThreads: workers,
       });
@@ -121,7 +121,7 @@ function workerpool(): Contender {
     name: "workerpool",
     async start(workers) {
       const wp = (await import("workerpool")).default;
-      pool = wp.pool(new URL("./workerpool_worker.ts", import.meta.url).pathname, {
+      pool = wp.pool(new URL("./workerpool_worker.mjs", import.meta.url).pathname, {
         minWorkers: workers,
         maxWorkers: workers,
         workerType: "thread",
@@ -141,7 +141,7 @@ function poolifier(): Contender {
       const { FixedThreadPool } = await import("poolifier");
       pool = new FixedThreadPool(
         workers,
-        new URL("./poolifier_worker.ts", import.meta.url).pathname,
+        new URL("./poolifier_worker.mjs", import.meta.url).pathname,
       ) as unknown as typeof pool;
       await runAll(workers * 4, 0, (t) => pool!.execute(t));
     },

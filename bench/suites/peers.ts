@@ -8,7 +8,7 @@
  * @module
  */
 import { interleaved, mitataOnce, ratioSummary } from "../_measure.ts";
-import { closePool, openPool } from "../_pool.ts";
+import { closePool, openPool, withTimeout } from "../_pool.ts";
 import { summarize } from "../_stats.ts";
 import { row, type SuiteContext } from "../_suite.ts";
 import { type Contender, cpython, ours, peers, pingPong } from "../peers/contenders.ts";
@@ -45,8 +45,8 @@ export async function runPeers(ctx: SuiteContext): Promise<void> {
   try {
     for (const c of contenders) {
       ctx.progress(`starting ${c.name}`);
-      await c.start(P);
       started.push(c);
+      await withTimeout(c.start(P), 60_000, `starting ${c.name}`);
     }
     if (py) {
       ctx.notes.push(`CPython ${py.pool.info.version}, start method ${py.pool.info.start_method}`);
@@ -111,7 +111,11 @@ export async function runPeers(ctx: SuiteContext): Promise<void> {
     }
     await mapThroughput(ctx, py?.pool ?? null, P);
   } finally {
-    for (const c of started) await c.stop().catch(() => {});
+    for (const c of started) {
+      await withTimeout(c.stop(), 10_000, `stopping ${c.name}`).catch((e: Error) =>
+        ctx.notes.push(e.message)
+      );
+    }
   }
 }
 

@@ -1,4 +1,4 @@
 /** Piscina/tinypool worker: the default export runs one task. @module */
-import { runTask } from "./_task.ts";
+import { runTask } from "./task.mjs";
 
 export default runTask;

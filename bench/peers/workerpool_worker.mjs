@@ -1,5 +1,5 @@
 /** workerpool worker: registers `runTask`. @module */
 import workerpool from "workerpool";
-import { runTask } from "./_task.ts";
+import { runTask } from "./task.mjs";
 
 workerpool.worker({ runTask });

@@ -1,5 +1,0 @@
-/** Bare ping-pong worker on `node:worker_threads`: replies `[id, x * x]` to `[id, x]`. @module */
-import { parentPort } from "node:worker_threads";
-
-const port = parentPort!;
-port.on("message", (m: [number, number]) => port.postMessage([m[0], m[1] * m[1]]));
