@@ -17,17 +17,26 @@ for (const context of CONTEXTS) {
   });
 }
 
-describe("process context: no child outlives its parent", () => {
-  it("the parent exits by itself after pool.join(); no pid of its children is left", async () => {
-    const result = await runScript(fixture("process_exits.ts"));
-    assert.equal(result.code, 0, result.stderr);
-    const line = result.stdout.trim().split("\n").at(-1)!;
-    const { squares, pids } = JSON.parse(line) as { squares: number[]; pids: number[] };
-    assert.deepEqual(squares, [1, 4, 9, 16]);
-    assert.equal(pids.length, 4);
-    assert.deepEqual(await waitGone(pids), []);
+for (const context of CONTEXTS) {
+  describe(`the parent exits by itself (${context} context)`, () => {
+    it("after pool.join() and with a daemon Process still running; no child pid is left", async () => {
+      const result = await runScript(fixture("process_exits.ts"), [context]);
+      assert.equal(result.code, 0, result.stderr);
+      const line = result.stdout.trim().split("\n").at(-1)!;
+      const { squares, pids, daemonAlive } = JSON.parse(line) as {
+        squares: number[];
+        pids: number[];
+        daemonAlive: boolean;
+      };
+      assert.deepEqual(squares, [1, 4, 9, 16]);
+      assert.equal(daemonAlive, true);
+      assert.equal(pids.length, context === "process" ? 4 : 0);
+      assert.deepEqual(await waitGone(pids), []);
+    });
   });
+}
 
+describe("process context: no child outlives its parent", () => {
   it("children exit when their parent is killed (no orphans)", async () => {
     const parent = startScript(fixture("process_orphans.ts"));
     let stderr = "";
