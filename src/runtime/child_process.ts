@@ -9,14 +9,22 @@
  * Bun forks Bun. `workerData` travels as the first IPC message; the child's
  * side is `child_port.ts`.
  *
+ * Deno's `fork()` runs `deno run -A --unstable-bare-node-builtins
+ * --unstable-detect-cjs <entry>`: children get all permissions, whatever the
+ * parent's.
+ *
  * Runtime differences handled here:
  * - Deno's `send()` does not throw for a value that cannot be cloned (and a
  *   failed send breaks its IPC channel), so messages are checked with
  *   `v8.serialize()` first.
  * - Deno's IPC reader throws an uncaught `UnexpectedEof` when a child dies in
  *   the middle of a message; that is swallowed (the exit is reported anyway).
+ * - Deno emits no `"close"` for a child that died in the middle of a message,
+ *   so `"exit"` reports it after a short grace period.
+ * - Bun may emit `"exit"` before the last messages; exits are reported on
+ *   `"close"`, after the channel has delivered everything.
  * - Under `node --test` the parent's `execArgv` holds test-runner flags, so
- *   only a few harmless flags are passed on.
+ *   only loaders (`--import`, ...) and a few harmless flags are passed on.
  *
  * @module
  */
