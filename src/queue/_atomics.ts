@@ -63,6 +63,8 @@ export function waitSync(
  * @param index The cell.
  * @param value The value expected there.
  * @param timeout Milliseconds, `Infinity` for none.
+ * @param alive Keep the event loop alive meanwhile (default true; false for waits served on
+ * behalf of a child process, which must not keep the parent running).
  * @returns How the wait ended.
  */
 export function waitAsync(
@@ -70,8 +72,9 @@ export function waitAsync(
   index: number,
   value: number,
   timeout: number,
+  alive = true,
 ): Promise<WaitResult> {
-  return waitCellAsync(i32, index, value, timeout);
+  return waitCellAsync(i32, index, value, timeout, alive);
 }
 
 const SPINS = 64;

@@ -2,7 +2,8 @@
  * The two implementations behind a `Connection` (one end of a `Pipe`):
  * `LocalConnectionCore` on the shared `Channel`s (where the pipe was made,
  * and in threads), `RemoteConnectionCore` in a child process, which asks the
- * parent over IPC (see `_queue_core.ts` for the pattern).
+ * parent: async forms over IPC, `...Sync` forms, `closed` and `close()` over
+ * the synchronous channel (see `_queue_core.ts` for the pattern).
  *
  * An end reads from one channel and writes to another (duplex), or only one
  * of the two (simplex). Closing an end sets `READER_CLOSED` on the channel it
@@ -14,10 +15,24 @@
  */
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { getIdentity } from "../process/identity.ts";
+import {
+  callParent,
+  callParentSync,
+  registerRpcTarget,
+  type RpcTarget,
+  syncRpcAddress,
+} from "../transport/rpc.ts";
 import { Channel, READER_CLOSED, WRITER_CLOSED } from "./_channel.ts";
-import { getAsync, getSync, pollAsync, pollSync, putAsync, putSync } from "./_ops.ts";
-import { noSyncInProcess } from "./_queue_core.ts";
+import {
+  getAsync,
+  getSync,
+  pollAsync,
+  pollSync,
+  putAsync,
+  putSync,
+  type Requester,
+} from "./_ops.ts";
 
 /** Outcome of a send: sent, this end closed, or the other end closed. */
 export type SendStatus = "ok" | "closed" | "broken";
@@ -49,6 +64,7 @@ export type ConnectionState =
   | {
     readonly kind: "process";
     readonly id: string;
+    readonly sync: string;
     readonly readable: boolean;
     readonly writable: boolean;
   };
@@ -76,8 +92,8 @@ export class LocalConnectionCore implements ConnectionCore {
   get writable(): boolean {
     return this.#out !== undefined;
   }
-  async send(bytes: Uint8Array): Promise<SendStatus> {
-    return this.#sent(await putAsync(this.#out!, bytes, true, null));
+  async send(bytes: Uint8Array, requester?: Requester): Promise<SendStatus> {
+    return this.#sent(await putAsync(this.#out!, bytes, true, null, requester));
   }
   sendSync(bytes: Uint8Array): SendStatus {
     return this.#sent(putSync(this.#out!, bytes, true, null));
@@ -86,9 +102,9 @@ export class LocalConnectionCore implements ConnectionCore {
     if (status === "ok") return "ok";
     return this.#out!.flags() & WRITER_CLOSED ? "closed" : "broken";
   }
-  async recv(): Promise<RecvOutcome> {
+  async recv(requester?: Requester): Promise<RecvOutcome> {
     if (this.closed()) return "closed";
-    return this.#received(await getAsync(this.#in!, true, null));
+    return this.#received(await getAsync(this.#in!, true, null, requester));
   }
   recvSync(): RecvOutcome {
     if (this.closed()) return "closed";
@@ -98,8 +114,8 @@ export class LocalConnectionCore implements ConnectionCore {
     if (typeof out !== "string") return out;
     return this.closed() ? "closed" : "eof";
   }
-  poll(timeout: number | null): Promise<boolean> {
-    return pollAsync(this.#in!, WRITER_CLOSED | READER_CLOSED, timeout);
+  poll(timeout: number | null, requester?: Requester): Promise<boolean> {
+    return pollAsync(this.#in!, WRITER_CLOSED | READER_CLOSED, timeout, requester);
   }
   pollSync(timeout: number | null): boolean {
     return pollSync(this.#in!, WRITER_CLOSED | READER_CLOSED, timeout);
@@ -120,18 +136,26 @@ export class LocalConnectionCore implements ConnectionCore {
       this.#rpcId = `mp.connection.${nextId++}`;
       registerRpcTarget(this.#rpcId, connectionRpcTarget(this));
     }
-    return { kind: "process", id: this.#rpcId, readable: this.readable, writable: this.writable };
+    return {
+      kind: "process",
+      id: this.#rpcId,
+      sync: syncRpcAddress(),
+      readable: this.readable,
+      writable: this.writable,
+    };
   }
 }
 
+/** The methods a child process calls; each takes the child's pid first. */
 function connectionRpcTarget(core: LocalConnectionCore): RpcTarget {
   return {
-    send: (wire) => core.send(wireToBytes(wire as string)),
-    recv: async () => {
-      const out = await core.recv();
+    send: (pid, wire) => core.send(wireToBytes(wire as string), pid as number),
+    recv: async (pid) => {
+      const out = await core.recv(pid as number);
       return typeof out === "string" ? `!${out}` : bytesToWire(out);
     },
-    poll: (timeout) => core.poll(typeof timeout === "number" ? timeout : null),
+    poll: (pid, timeout) => core.poll(typeof timeout === "number" ? timeout : null, pid as number),
+    closed: () => core.closed(),
     close: () => core.close(),
   };
 }
@@ -141,46 +165,56 @@ export class RemoteConnectionCore implements ConnectionCore {
   readonly readable: boolean;
   readonly writable: boolean;
   #id: string;
-  #closed = false;
+  #sync: string;
 
   /** @param state The marker's state. */
-  constructor(state: { id: string; readable: boolean; writable: boolean }) {
+  constructor(state: { id: string; sync: string; readable: boolean; writable: boolean }) {
     this.#id = state.id;
+    this.#sync = state.sync;
     this.readable = state.readable;
     this.writable = state.writable;
   }
 
-  async send(bytes: Uint8Array): Promise<SendStatus> {
-    return (await callParent(this.#id, "send", [bytesToWire(bytes)])) as SendStatus;
+  #call(method: string, args: unknown[]): Promise<unknown> {
+    return callParent(this.#id, method, [getIdentity().pid ?? 0, ...args]);
   }
-  sendSync(): SendStatus {
-    throw noSyncInProcess("Connection.sendSync()");
+  #callSync(method: string, args: unknown[]): unknown {
+    return callParentSync(this.#sync, this.#id, method, [getIdentity().pid ?? 0, ...args]);
+  }
+
+  async send(bytes: Uint8Array): Promise<SendStatus> {
+    return (await this.#call("send", [bytesToWire(bytes)])) as SendStatus;
+  }
+  sendSync(bytes: Uint8Array): SendStatus {
+    return this.#callSync("send", [bytesToWire(bytes)]) as SendStatus;
   }
   async recv(): Promise<RecvOutcome> {
-    const out = (await callParent(this.#id, "recv", [])) as string;
-    return out.startsWith("!") ? (out.slice(1) as "closed" | "eof") : wireToBytes(out);
+    return fromWire((await this.#call("recv", [])) as string);
   }
   recvSync(): RecvOutcome {
-    throw noSyncInProcess("Connection.recvSync()");
+    return fromWire(this.#callSync("recv", []) as string);
   }
   async poll(timeout: number | null): Promise<boolean> {
-    return (await callParent(this.#id, "poll", [timeout])) as boolean;
+    return (await this.#call("poll", [timeout])) as boolean;
   }
-  pollSync(): boolean {
-    throw noSyncInProcess("Connection.pollSync()");
+  pollSync(timeout: number | null): boolean {
+    return this.#callSync("poll", [timeout]) as boolean;
   }
   closed(): boolean {
-    return this.#closed;
+    return this.#callSync("closed", []) as boolean;
   }
   close(): void {
-    this.#closed = true;
-    callParent(this.#id, "close", []).catch(() => {});
+    this.#callSync("close", []);
   }
   encode(): ConnectionState {
     throw new TypeError(
       "Cannot pass a Connection on from a child process: pass it from the process that made the Pipe",
     );
   }
+}
+
+function fromWire(out: string): RecvOutcome {
+  return out.startsWith("!") ? (out.slice(1) as "closed" | "eof") : wireToBytes(out);
 }
 
 /**

@@ -3,8 +3,28 @@
  * mutex, try, and when the attempt fails and the caller may wait, wait on the
  * sequence cell the attempt reported, then try again until the deadline.
  *
+ * The async forms can wait on behalf of a child process (process context,
+ * `requester` = its pid): they then wake every `LIVENESS_MS` and give up
+ * when that process has died, so that a dead child takes no item and puts
+ * none, and they do not keep the parent alive.
+ *
  * @module
  */
+
+/** How often a wait on behalf of a child process checks that it is alive (ms). */
+export const LIVENESS_MS = 100;
+
+/** Who an async wait is for: this thread (undefined) or a child process (its pid). */
+export type Requester = number | undefined;
+
+function sliceFor(requester: Requester, left: number): number {
+  return requester === undefined ? left : Math.min(left, LIVENESS_MS);
+}
+
+function gone(requester: Requester): boolean {
+  return requester !== undefined && !isProcessAlive(requester);
+}
+import { isProcessAlive } from "../runtime/process_alive.ts";
 import { deadlineOf, remaining, waitAsync, waitSync } from "./_atomics.ts";
 import {
   type Channel,
@@ -51,13 +71,15 @@ export function putSync(
  * @param bytes The serialised message.
  * @param block Whether to wait for room.
  * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
- * @returns The outcome.
+ * @param requester The child process the put is for, if any.
+ * @returns The outcome ("full" also when the requester died).
  */
 export async function putAsync(
   ch: Channel,
   bytes: Uint8Array,
   block: boolean,
   timeout?: number | null,
+  requester?: Requester,
 ): Promise<PutStatus> {
   const deadline = deadlineOf(timeout);
   for (;;) {
@@ -67,8 +89,11 @@ export async function putAsync(
     ch.unlock();
     if (status !== "full" || !block) return status;
     const left = remaining(deadline);
-    if (left > 0) await waitAsync(ch.i32, GET_SEQ, seq, left);
+    if (left > 0) {
+      await waitAsync(ch.i32, GET_SEQ, seq, sliceFor(requester, left), requester === undefined);
+    }
     ch.doneWaiting("put");
+    if (gone(requester)) return "full";
     if (left === 0) return lastTryPut(ch, bytes);
   }
 }
@@ -120,12 +145,14 @@ export function getSync(ch: Channel, block: boolean, timeout?: number | null): G
  * @param ch The channel.
  * @param block Whether to wait for a message.
  * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
- * @returns The bytes, "empty" when none came in time, or "eof".
+ * @param requester The child process the get is for, if any.
+ * @returns The bytes, "empty" when none came in time (or the requester died), or "eof".
  */
 export async function getAsync(
   ch: Channel,
   block: boolean,
   timeout?: number | null,
+  requester?: Requester,
 ): Promise<GetOutcome> {
   const deadline = deadlineOf(timeout);
   for (;;) {
@@ -135,8 +162,11 @@ export async function getAsync(
     ch.unlock();
     if (out !== "empty" || !block) return out;
     const left = remaining(deadline);
-    if (left > 0) await waitAsync(ch.i32, PUT_SEQ, seq, left);
+    if (left > 0) {
+      await waitAsync(ch.i32, PUT_SEQ, seq, sliceFor(requester, left), requester === undefined);
+    }
     ch.doneWaiting("get");
+    if (gone(requester)) return "empty";
     if (left === 0) return lastTryGet(ch);
   }
 }
@@ -177,12 +207,14 @@ export function pollSync(ch: Channel, writerClosedBit: number, timeout?: number 
  * @param ch The channel.
  * @param writerClosedBit The flag that means end of file.
  * @param timeout Milliseconds (>= 0), or null/undefined for no limit.
+ * @param requester The child process the poll is for, if any.
  * @returns Whether something is there to read.
  */
 export async function pollAsync(
   ch: Channel,
   writerClosedBit: number,
   timeout?: number | null,
+  requester?: Requester,
 ): Promise<boolean> {
   const deadline = deadlineOf(timeout);
   ch.startWaiting();
@@ -191,8 +223,8 @@ export async function pollAsync(
       const seq = Atomics.load(ch.i32, PUT_SEQ);
       if (readable(ch, writerClosedBit)) return true;
       const left = remaining(deadline);
-      if (left === 0) return false;
-      await waitAsync(ch.i32, PUT_SEQ, seq, left);
+      if (left === 0 || gone(requester)) return false;
+      await waitAsync(ch.i32, PUT_SEQ, seq, sliceFor(requester, left), requester === undefined);
     }
   } finally {
     ch.doneWaiting("get");
@@ -216,11 +248,12 @@ export function joinSync(ch: Channel): void {
  * `joinSync()` without blocking the thread.
  *
  * @param ch The channel.
+ * @param requester The child process the join is for, if any.
  */
-export async function joinAsync(ch: Channel): Promise<void> {
+export async function joinAsync(ch: Channel, requester?: Requester): Promise<void> {
   for (;;) {
     const n = Atomics.load(ch.i32, UNFINISHED);
-    if (n === 0) return;
-    await waitAsync(ch.i32, UNFINISHED, n, Infinity);
+    if (n === 0 || gone(requester)) return;
+    await waitAsync(ch.i32, UNFINISHED, n, sliceFor(requester, Infinity), requester === undefined);
   }
 }

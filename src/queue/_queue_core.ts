@@ -4,19 +4,32 @@
  * - `LocalCore`: the `Channel` in shared memory. Used where the queue was
  *   created and in threads that received it (thread context).
  * - `RemoteCore`: in a child process (process context), where shared memory
- *   does not reach. Each operation is a request to the parent through
- *   `callParent()` (Python's Manager design); the parent serves it from its
- *   `LocalCore` (`queueRpcTarget()`). Values travel as serialised bytes in
- *   base64, so what a child can put is what a thread can put, whatever the IPC
- *   channel's own serialisation. Every reply carries the queue's size, which
- *   the child's `qsize()`/`empty()`/`full()` report (as of its last call).
+ *   does not reach. Each operation is a request to the parent (Python's
+ *   Manager design), which serves it from its `LocalCore`
+ *   (`queueRpcTarget()`): the async forms through the IPC channel
+ *   (`callParent()`), the blocking `...Sync` forms, `qsize()` and `taskDone()`
+ *   through the synchronous channel (`callParentSync()`). Values travel as
+ *   base64 of their serialised bytes, so what a child can put is what a thread
+ *   can put, whatever the IPC channel's own serialisation (a `...Sync` call
+ *   carries at most about 750 KB: the synchronous channel's 1 MiB frame). The
+ *   two channels are not ordered with each other: await an async call before
+ *   a synchronous one that must see its effect.
+ *
+ * The parent waits on a child's behalf without keeping itself alive, and stops
+ * waiting when that child dies, so a dead child neither takes nor puts an item.
  *
  * @module
  */
-import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import {
+  callParent,
+  callParentSync,
+  registerRpcTarget,
+  type RpcTarget,
+  syncRpcAddress,
+} from "../transport/rpc.ts";
+import { getIdentity } from "../process/identity.ts";
 import { Channel, type GetOutcome, type PutStatus } from "./_channel.ts";
 import { getAsync, getSync, joinAsync, joinSync, putAsync, putSync } from "./_ops.ts";
 
@@ -42,8 +55,8 @@ export type QueueState =
   | {
     readonly kind: "process";
     readonly id: string;
+    readonly sync: string;
     readonly maxsize: number;
-    readonly size: number;
   };
 
 let nextId = 1;
@@ -88,122 +101,95 @@ export class LocalCore implements QueueCore {
   encode(context: Context): QueueState {
     if (context === "thread") return { kind: "thread", sab: this.channel.sab };
     if (this.#rpcId === undefined) {
-      this.#rpcId = `mp.queue.${nextId++}`;
+      this.#rpcId = `mp.queue.${processId()}.${nextId++}`;
       registerRpcTarget(this.#rpcId, queueRpcTarget(this.channel));
     }
-    return { kind: "process", id: this.#rpcId, maxsize: this.maxsize, size: this.qsize() };
+    return { kind: "process", id: this.#rpcId, sync: syncRpcAddress(), maxsize: this.maxsize };
   }
 }
 
-/** Replies of the queue's RPC target: `[outcome, size]`. */
-type Reply = readonly [outcome: string, size: number];
-
-function queueRpcTarget(channel: Channel): RpcTarget {
-  const reply = (outcome: string): Reply => [outcome, channel.count()];
-  const timeoutOf = (t: unknown) => (typeof t === "number" ? t : null);
-  return {
-    put: async (wire, block, timeout) =>
-      reply(
-        await putAsync(channel, wireToBytes(wire as string), block === true, timeoutOf(timeout)),
-      ),
-    get: async (block, timeout) => {
-      const out = await getAsync(channel, block === true, timeoutOf(timeout));
-      return reply(typeof out === "string" ? `!${out}` : bytesToWire(out));
-    },
-    qsize: () => reply(""),
-    taskDone: () => reply(channel.taskDone() ? "ok" : "tooMany"),
-    join: async () => {
-      await joinAsync(channel);
-      return reply("");
-    },
-  };
+function processId(): number {
+  return (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
 }
 
 /**
- * Thrown by the blocking forms in a child process, where nothing can block
- * on the parent.
- *
- * @param call The call, e.g. "Queue.getSync()".
- * @returns The error.
+ * The methods a child process calls (through either channel). Each takes the
+ * child's pid first; values travel as base64 of their serialised bytes.
  */
-export function noSyncInProcess(call: string): ProcessError {
-  const asyncName = call.replace("Sync(", "(");
-  return new ProcessError(
-    `Cannot call ${call} in the process context: a child process reaches the queue through ` +
-      `its parent and cannot block on it; use await ${asyncName} instead`,
-  );
+function queueRpcTarget(channel: Channel): RpcTarget {
+  const timeoutOf = (t: unknown) => (typeof t === "number" ? t : null);
+  return {
+    put: (pid, wire, block, timeout) =>
+      putAsync(
+        channel,
+        wireToBytes(wire as string),
+        block === true,
+        timeoutOf(timeout),
+        pid as number,
+      ),
+    get: async (pid, block, timeout) => {
+      const out = await getAsync(channel, block === true, timeoutOf(timeout), pid as number);
+      return typeof out === "string" ? `!${out}` : bytesToWire(out);
+    },
+    qsize: () => channel.count(),
+    taskDone: () => channel.taskDone(),
+    join: (pid) => joinAsync(channel, pid as number),
+  };
 }
 
-/** Storage owned by the parent process, reached over IPC. */
+/** Storage owned by the parent process, reached over its two channels. */
 export class RemoteCore implements QueueCore {
   readonly maxsize: number;
   #id: string;
-  #size: number;
-  #deferred: Error | undefined;
+  #sync: string;
 
   /** @param state The marker's state. */
-  constructor(state: { id: string; maxsize: number; size: number }) {
+  constructor(state: { id: string; sync: string; maxsize: number }) {
     this.#id = state.id;
+    this.#sync = state.sync;
     this.maxsize = state.maxsize;
-    this.#size = state.size;
   }
 
-  async #call(method: string, args: readonly unknown[]): Promise<string> {
-    this.#throwDeferred();
-    const [outcome, size] = (await callParent(this.#id, method, args)) as Reply;
-    this.#size = size;
-    this.#throwDeferred();
-    return outcome;
+  #call(method: string, args: unknown[]): Promise<unknown> {
+    return callParent(this.#id, method, [getIdentity().pid ?? 0, ...args]);
   }
-
-  #throwDeferred(): void {
-    const deferred = this.#deferred;
-    if (deferred !== undefined) {
-      this.#deferred = undefined;
-      throw deferred;
-    }
+  #callSync(method: string, args: unknown[]): unknown {
+    return callParentSync(this.#sync, this.#id, method, [getIdentity().pid ?? 0, ...args]);
   }
 
   async put(bytes: Uint8Array, block: boolean, timeout: number | null): Promise<PutStatus> {
     return (await this.#call("put", [bytesToWire(bytes), block, timeout])) as PutStatus;
   }
-  putSync(): PutStatus {
-    throw noSyncInProcess("Queue.putSync()");
+  putSync(bytes: Uint8Array, block: boolean, timeout: number | null): PutStatus {
+    return this.#callSync("put", [bytesToWire(bytes), block, timeout]) as PutStatus;
   }
   async get(block: boolean, timeout: number | null): Promise<GetOutcome> {
-    const out = await this.#call("get", [block, timeout]);
-    return out.startsWith("!") ? (out.slice(1) as "empty" | "eof") : wireToBytes(out);
+    return fromWire((await this.#call("get", [block, timeout])) as string);
   }
-  getSync(): GetOutcome {
-    throw noSyncInProcess("Queue.getSync()");
+  getSync(block: boolean, timeout: number | null): GetOutcome {
+    return fromWire(this.#callSync("get", [block, timeout]) as string);
   }
   qsize(): number {
-    return this.#size;
+    return this.#callSync("qsize", []) as number;
   }
   taskDone(): boolean {
-    this.#call("taskDone", []).then(
-      (outcome) => {
-        if (outcome === "tooMany") {
-          this.#deferred = new ProcessError("taskDone() called too many times");
-        }
-      },
-      (error) => {
-        this.#deferred = error instanceof Error ? error : new ProcessError(String(error));
-      },
-    );
-    return true;
+    return this.#callSync("taskDone", []) as boolean;
   }
   async join(): Promise<void> {
     await this.#call("join", []);
   }
   joinSync(): void {
-    throw noSyncInProcess("JoinableQueue.joinSync()");
+    this.#callSync("join", []);
   }
   encode(): QueueState {
     throw new TypeError(
       "Cannot pass a queue on from a child process: pass it to every worker from the process that created it",
     );
   }
+}
+
+function fromWire(out: string): GetOutcome {
+  return out.startsWith("!") ? (out.slice(1) as "empty" | "eof") : wireToBytes(out);
 }
 
 let joinableNext = false;

@@ -43,8 +43,9 @@ export function connectionOn(core: ConnectionCore): Connection {
  *
  * `close()` closes this end for every worker holding it (Python closes one
  * process's handle); the other end then reads what was sent before, and after
- * that `recv()` rejects with `EOFError`. In a child process (process context)
- * the blocking `...Sync` forms throw.
+ * that `recv()` rejects with `EOFError`. Await `send()` before closing. In the
+ * process context the process that made the pipe holds it and serves its
+ * children's calls (as for `Queue`).
  *
  * @typeParam T The type of the values sent.
  * @example
@@ -115,8 +116,7 @@ export class Connection<T = unknown> {
    *
    * @param obj The value.
    * @throws {TypeError} When the value cannot be cloned.
-   * @throws {ProcessError} When this end is closed or read-only, the other end closed, or in a
-   * child process (process context).
+   * @throws {ProcessError} When this end is closed or read-only, or the other end closed.
    * @example
    * ```ts
    * import { Pipe } from "./pipe.ts";
@@ -157,7 +157,7 @@ export class Connection<T = unknown> {
    *
    * @returns The value.
    * @throws {EOFError} When nothing is left and the other end closed.
-   * @throws {ProcessError} When this end is closed or write-only, or in a child process.
+   * @throws {ProcessError} When this end is closed or write-only.
    * @example
    * ```ts
    * import { Pipe } from "./pipe.ts";
@@ -202,7 +202,7 @@ export class Connection<T = unknown> {
    *
    * @param timeout Milliseconds; 0 (the default) answers at once; null waits forever.
    * @returns True when `recv()` would not wait.
-   * @throws {ProcessError} When this end is closed or write-only, or in a child process.
+   * @throws {ProcessError} When this end is closed or write-only.
    * @example
    * ```ts
    * import { Pipe } from "./pipe.ts";

@@ -41,9 +41,6 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   /**
    * Report that one item taken from the queue has been processed.
    *
-   * In a child process (process context) the report travels to the parent;
-   * a call too many is then reported by the child's next call on the queue.
-   *
    * @throws {ProcessError} When called more times than items were put.
    * @example
    * ```ts
@@ -77,7 +74,6 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   /**
    * `join()` that blocks the thread (for worker code).
    *
-   * @throws {ProcessError} In a child process (process context).
    * @example
    * ```ts
    * import { JoinableQueue } from "./joinable_queue.ts";

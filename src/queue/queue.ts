@@ -31,9 +31,12 @@ export type { BlockOptions } from "./_args.ts";
  * In the thread context the items live in shared memory (a
  * `SharedArrayBuffer` ring that grows as needed) and every thread works on
  * it directly. In the process context the creating process owns the items
- * and children reach them over IPC; there, the blocking `...Sync` forms
- * throw (a child cannot block on its parent) and `qsize()`, `empty()` and
- * `full()` report the state as of the child's last call on the queue.
+ * and serves its children's calls (Python's Manager design): the async forms
+ * over the IPC channel, the `...Sync` forms and `qsize()` over a synchronous
+ * channel. The two are not ordered with each other, so await an async call
+ * before a synchronous one that must see its effect. A child that dies while
+ * waiting takes no item. A `...Sync` call from a child carries at most about
+ * 750 KB.
  *
  * `close()` affects only this handle (as in Python, per process).
  *
@@ -105,7 +108,7 @@ export class Queue<T = unknown> {
    * @param timeout Most milliseconds to wait; null/undefined waits forever.
    * @throws {Full} When no room came in time.
    * @throws {TypeError} When the item cannot be cloned.
-   * @throws {ProcessError} When this handle was closed, or in a child process (process context).
+   * @throws {ProcessError} When this handle was closed.
    * @example
    * ```ts
    * import { Queue } from "./queue.ts";
@@ -169,7 +172,7 @@ export class Queue<T = unknown> {
    * @param timeout Most milliseconds to wait; null/undefined waits forever.
    * @returns The item.
    * @throws {Empty} When no item came in time.
-   * @throws {ProcessError} When this handle was closed, or in a child process (process context).
+   * @throws {ProcessError} When this handle was closed.
    * @example
    * ```ts
    * import { Queue } from "./queue.ts";

@@ -68,7 +68,7 @@ export class SimpleQueue<T = unknown> {
    *
    * @param obj The item.
    * @throws {TypeError} When the item cannot be cloned.
-   * @throws {ProcessError} When this handle was closed, or in a child process (process context).
+   * @throws {ProcessError} When this handle was closed.
    * @example
    * ```ts
    * import { SimpleQueue } from "./simple_queue.ts";
@@ -105,7 +105,7 @@ export class SimpleQueue<T = unknown> {
    * `get()` that blocks the thread (for worker code).
    *
    * @returns The item.
-   * @throws {ProcessError} When this handle was closed, or in a child process (process context).
+   * @throws {ProcessError} When this handle was closed.
    * @example
    * ```ts
    * import { SimpleQueue } from "./simple_queue.ts";

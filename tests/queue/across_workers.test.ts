@@ -81,21 +81,72 @@ for (const context of CONTEXTS) {
         seen.push(q.qsize(), q.full(), q.empty(), q.maxsize);
         seen.push(await q.get());
         seen.push(await name(q.put(() => 1)));
+        seen.push(q.getSync(false));
         try {
-          seen.push(q.getSync(false));
+          q.getSync(true, 10);
         } catch (error) {
           seen.push((error as Error).name);
         }
+        q.putSync("d");
+        seen.push(q.qsize());
         await out.put(seen);
       };
       const p = start(probe, [q, out]);
       const seen = await out.get();
       await p.join();
       assert.equal(p.exitcode, 0);
-      // A child process cannot block on its parent: the Sync forms throw there.
-      const sync = context === "thread" ? "b" : "ProcessError";
-      assert.deepEqual(seen, ["Empty", "Full", "Full", 2, true, false, 2, "a", "TypeError", sync]);
-      assert.equal(q.qsize(), context === "thread" ? 0 : 1);
+      assert.deepEqual(seen, [
+        "Empty",
+        "Full",
+        "Full",
+        2,
+        true,
+        false,
+        2,
+        "a",
+        "TypeError",
+        "b",
+        "Empty",
+        1,
+      ]);
+      assert.equal(await q.get(false), "d");
+    });
+
+    it("a worker killed while waiting in get() takes no item", async () => {
+      const q = new Queue<string>();
+      const ready = new Queue<string>();
+      const wait = async (q: Queue<string>, ready: Queue<string>) => {
+        await ready.put("waiting");
+        await q.get();
+      };
+      const p = start(wait, [q, ready]);
+      assert.equal(await ready.get(), "waiting");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      p.kill();
+      await p.join();
+      await q.put("kept");
+      assert.equal(await q.get({ timeout: 5000 }), "kept");
+    });
+
+    it("JoinableQueue.taskDone() too often throws in a worker; joinSync() waits there", async () => {
+      const jq = new JoinableQueue<number>();
+      const out = new Queue<string>();
+      const probe = async (jq: JoinableQueue<number>, out: Queue<string>) => {
+        await jq.put(1);
+        jq.getSync();
+        jq.taskDone();
+        jq.joinSync();
+        try {
+          jq.taskDone();
+          await out.put("no error");
+        } catch (error) {
+          await out.put((error as Error).message);
+        }
+      };
+      const p = start(probe, [jq, out]);
+      assert.equal(await out.get(), "taskDone() called too many times");
+      await p.join();
+      assert.equal(p.exitcode, 0);
     });
 
     it("JoinableQueue.join() waits for taskDone() calls made in workers", async () => {
@@ -135,8 +186,9 @@ for (const context of CONTEXTS) {
       };
       const summer = async (conn: Connection<number>, out: Queue<unknown>) => {
         let sum = 0;
-        for (let i = 0; i < 100; i++) sum += await conn.recv();
-        await conn.send(sum);
+        for (let i = 0; i < 50; i++) sum += await conn.recv();
+        for (let i = 0; i < 50; i++) if (conn.pollSync(null)) sum += conn.recvSync();
+        conn.sendSync(sum);
         try {
           await conn.recv();
           await out.put("no EOF");
