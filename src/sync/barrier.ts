@@ -4,30 +4,15 @@
  *
  * @module
  */
-import { BrokenBarrierError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { compileFunction } from "../worker/functions.ts";
-import { checkTimeout, deadlineAfter, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
-import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
-import { lock, lockBrief, MUTEX_CELLS, unlock } from "./_mutex.ts";
-import { ownerGone, wakeBy } from "./_liveness.ts";
+import { checkTimeout, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
+import { abortCells, CELLS, isBroken, resetCells, waitAs, waitingCount } from "./_barrier.ts";
+import { runAsync, runSync } from "./_drive.ts";
 import { ownerId } from "./_owner.ts";
 import type { Remote } from "./_remote.ts";
 import { marker, registerPrimitive } from "./_share.ts";
-
-/** Cells after the mutex: a sequence number to sleep on, the state, the waiters. */
-const SEQ = MUTEX_CELLS;
-const STATE = MUTEX_CELLS + 1;
-const COUNT = MUTEX_CELLS + 2;
-const CELLS = MUTEX_CELLS + 3;
-
-/** States, as in CPython's `threading.Barrier` (plus ACTION: the action is running). */
-const FILLING = 0;
-const DRAINING = 1;
-const ACTION = 2;
-const RESETTING = -1;
-const BROKEN = -2;
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
@@ -44,97 +29,6 @@ interface Config {
 }
 
 let reviving: { from: SharedArrayBuffer | Remote; config: Config } | undefined;
-
-function bump(cells: Int32Array): void {
-  Atomics.add(cells, SEQ, 1);
-  Atomics.notify(cells, SEQ);
-}
-
-/**
- * Holding the mutex: release it, sleep until the state changes or the
- * deadline, retake it. Returns false when the deadline passed or the child
- * process waited for has died.
- */
-function* condWait(cells: Int32Array, owner: number, deadline: number): Algorithm<boolean> {
-  const seq = Atomics.load(cells, SEQ);
-  unlock(cells, 0);
-  if (performance.now() < deadline) yield cell(cells, SEQ, seq, wakeBy(owner, deadline));
-  yield* lock(cells, 0, owner, Infinity);
-  return performance.now() < deadline && !ownerGone(owner);
-}
-
-function leave(cells: Int32Array): void {
-  const left = Atomics.sub(cells, COUNT, 1) - 1;
-  const state = Atomics.load(cells, STATE);
-  if (left === 0 && (state === RESETTING || state === DRAINING)) {
-    Atomics.store(cells, STATE, FILLING);
-    bump(cells);
-  }
-}
-
-function fail(cells: Int32Array, breakIt: boolean): never {
-  if (breakIt) {
-    Atomics.store(cells, STATE, BROKEN);
-    bump(cells);
-  }
-  leave(cells);
-  unlock(cells, 0);
-  throw new BrokenBarrierError();
-}
-
-function* waitAs(
-  cells: Int32Array,
-  parties: number,
-  action: (() => unknown) | undefined,
-  owner: number,
-  ms: number,
-): Algorithm<number> {
-  const deadline = deadlineAfter(ms);
-  yield* lock(cells, 0, owner, Infinity);
-  let state = Atomics.load(cells, STATE);
-  while (state === DRAINING || state === RESETTING || state === ACTION) {
-    yield* condWait(cells, owner, Infinity);
-    state = Atomics.load(cells, STATE);
-  }
-  if (state === BROKEN || ownerGone(owner)) {
-    unlock(cells, 0);
-    throw new BrokenBarrierError();
-  }
-  const index = Atomics.add(cells, COUNT, 1);
-  if (index + 1 === parties) {
-    if (action !== undefined) {
-      Atomics.store(cells, STATE, ACTION);
-      unlock(cells, 0);
-      let failure: { error: unknown } | undefined;
-      try {
-        yield { call: action };
-      } catch (error) {
-        failure = { error };
-      }
-      yield* lock(cells, 0, owner, Infinity);
-      if (failure !== undefined) {
-        Atomics.store(cells, STATE, BROKEN);
-        bump(cells);
-        leave(cells);
-        unlock(cells, 0);
-        throw failure.error;
-      }
-      if (Atomics.load(cells, STATE) !== ACTION) fail(cells, false);
-    }
-    Atomics.store(cells, STATE, DRAINING);
-    bump(cells);
-  } else {
-    while ((state = Atomics.load(cells, STATE)) === FILLING || state === ACTION) {
-      const inTime = yield* condWait(cells, owner, deadline);
-      state = Atomics.load(cells, STATE);
-      if (!inTime && (state === FILLING || state === ACTION)) fail(cells, true);
-    }
-    if (state < 0) fail(cells, false);
-  }
-  leave(cells);
-  unlock(cells, 0);
-  return index;
-}
 
 function checkParties(parties: unknown): number {
   if (typeof parties !== "number" || !Number.isInteger(parties)) {
@@ -226,8 +120,7 @@ export class Barrier {
    */
   get nWaiting(): number {
     if (this.#remote !== undefined) return this.#remote.callSync("nWaiting") as number;
-    const state = Atomics.load(this.#cells!, STATE);
-    return state === FILLING || state === ACTION ? Atomics.load(this.#cells!, COUNT) : 0;
+    return waitingCount(this.#cells!);
   }
 
   /**
@@ -235,7 +128,7 @@ export class Barrier {
    */
   get broken(): boolean {
     if (this.#remote !== undefined) return this.#remote.callSync("broken") as boolean;
-    return Atomics.load(this.#cells!, STATE) === BROKEN;
+    return isBroken(this.#cells!);
   }
 
   #ms(timeout: TimeoutArg): number {
@@ -297,11 +190,7 @@ export class Barrier {
    */
   abort(): void {
     if (this.#remote !== undefined) return void this.#remote.callSync("abort");
-    const cells = this.#cells!;
-    lockBrief(cells, 0, ownerId());
-    Atomics.store(cells, STATE, BROKEN);
-    bump(cells);
-    unlock(cells, 0);
+    abortCells(this.#cells!, ownerId());
   }
 
   /**
@@ -319,18 +208,7 @@ export class Barrier {
    */
   reset(): void {
     if (this.#remote !== undefined) return void this.#remote.callSync("reset");
-    const cells = this.#cells!;
-    lockBrief(cells, 0, ownerId());
-    if (Atomics.load(cells, COUNT) > 0) {
-      const state = Atomics.load(cells, STATE);
-      if (state === FILLING || state === ACTION || state === BROKEN) {
-        Atomics.store(cells, STATE, RESETTING);
-      }
-    } else {
-      Atomics.store(cells, STATE, FILLING);
-    }
-    bump(cells);
-    unlock(cells, 0);
+    resetCells(this.#cells!, ownerId());
   }
 
   static {

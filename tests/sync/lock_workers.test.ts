@@ -1,0 +1,170 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Pool } from "../../src/pool/pool.ts";
+import { Process } from "../../src/process/process.ts";
+import type { Context } from "../../src/runtime/types.ts";
+import { Value } from "../../src/shared/mod.ts";
+import { Lock, RLock } from "../../src/sync/mod.ts";
+
+const CONTEXTS: readonly Context[] = ["thread", "process"];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+for (const context of CONTEXTS) {
+  describe(`Lock and RLock across workers (${context} context)`, () => {
+    let pool: Pool;
+    before(() => {
+      pool = new Pool({ processes: 3, context });
+    });
+    after(async () => {
+      await pool.terminate();
+    });
+
+    it("a Lock passed to pool tasks lets one holder in at a time", async () => {
+      const lock = new Lock();
+      const inside = new Value("i", 0, { lock: false });
+      const overlaps = await pool.map(
+        async (args: [Lock, Value<"i">]) => {
+          const [lock, inside] = args;
+          let overlap = 0;
+          for (let i = 0; i < 5; i++) {
+            await lock.acquire();
+            const n = await inside.get();
+            if (n !== 0) overlap++;
+            await inside.set(n + 1);
+            await new Promise((r) => setTimeout(r, 2));
+            await inside.set((await inside.get()) - 1);
+            lock.release();
+          }
+          return overlap;
+        },
+        [[lock, inside], [lock, inside], [lock, inside]] as [Lock, Value<"i">][],
+        1,
+      );
+      assert.deepEqual(overlaps, [0, 0, 0]);
+      assert.equal(lock.locked(), false);
+    });
+
+    it("a Lock held by the main thread: a worker's acquire(false) and acquire(timeout) return false", async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      const got = await pool.apply(
+        async (lock: Lock) => [await lock.acquire(false), await lock.acquire(true, 30)],
+        [lock],
+      );
+      assert.deepEqual(got, [false, false]);
+      const waiting = pool.apply(async (lock: Lock) => {
+        const got = await lock.acquire({ timeout: 30_000 });
+        lock.release();
+        return got;
+      }, [lock]);
+      await sleep(20);
+      lock.release();
+      assert.equal(await waiting, true);
+    });
+
+    it("a Lock nested in arrays and objects is revived as a working Lock", async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      const got = await pool.apply(
+        async (arg: { deep: { locks: Lock[] } }) => {
+          const l = arg.deep.locks[0];
+          return [l.constructor.name, await l.acquire(false)];
+        },
+        [{ deep: { locks: [lock] } }],
+      );
+      assert.deepEqual(got, ["Lock", false]);
+      lock.release();
+    });
+
+    it("a Lock released by a worker is free in the main thread", async () => {
+      const lock = new Lock();
+      await pool.apply(async (lock: Lock) => {
+        await lock.acquire();
+        lock.release();
+        await lock.acquire();
+      }, [lock]);
+      assert.equal(lock.locked(), true);
+      lock.release();
+    });
+
+    it("an RLock may only be released by its holder", async () => {
+      const rlock = new RLock();
+      await rlock.acquire();
+      await assert.rejects(
+        pool.apply((l: RLock) => l.release(), [rlock]),
+        /not held by this thread or process/,
+      );
+      const got = await pool.apply(async (l: RLock) => {
+        const twice = (await l.acquire(false)) || "busy";
+        return twice;
+      }, [rlock]);
+      assert.equal(got, "busy");
+      rlock.release();
+      const reentrant = await pool.apply(async (l: RLock) => {
+        const r = [await l.acquire(), await l.acquire(false)];
+        l.release();
+        l.release();
+        return r;
+      }, [rlock]);
+      assert.deepEqual(reentrant, [true, true]);
+      assert.equal(rlock.locked(), false);
+    });
+
+    it(
+      context === "thread"
+        ? "a worker thread that ends holding a Lock leaves it locked: acquire({ timeout }) returns false in time"
+        : "a child process that ends holding a Lock: the next waiter releases it",
+      async () => {
+        const lock = new Lock();
+        const rlock = new RLock();
+        const p = new Process({
+          target: async (lock: Lock, rlock: RLock) => {
+            await lock.acquire();
+            await rlock.acquire();
+          },
+          args: [lock, rlock],
+          context,
+        });
+        p.start();
+        await p.join(30_000);
+        assert.equal(p.exitcode, 0);
+        const started = performance.now();
+        if (context === "thread") {
+          assert.equal(await lock.acquire({ timeout: 100 }), false);
+          assert.equal(lock.acquireSync(true, 50), false);
+          assert.equal(await rlock.acquire({ timeout: 50 }), false);
+          assert.equal(lock.locked(), true);
+          lock.release(); // any thread may release a Lock: recover by hand
+          assert.equal(await lock.acquire(false), true);
+        } else {
+          assert.equal(await lock.acquire({ timeout: 10_000 }), true);
+          assert.equal(lock.acquireSync(false), false); // now held by this thread
+          assert.equal(await rlock.acquire({ timeout: 10_000 }), true);
+          rlock.release();
+        }
+        lock.release();
+        assert.ok(performance.now() - started < 10_000);
+      },
+    );
+
+    it("a worker killed while waiting for a Lock does not take it", async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      const p = new Process({
+        target: async (lock: Lock) => {
+          await lock.acquire();
+        },
+        args: [lock],
+        context,
+      });
+      p.start();
+      await sleep(300);
+      await p.kill();
+      await p.join(30_000);
+      lock.release();
+      assert.equal(await lock.acquire({ timeout: 10_000 }), true);
+      lock.release();
+    });
+  });
+}
