@@ -19,7 +19,10 @@
  * serialised bytes (both ends run the same runtime). A request or reply is at
  * most 1 MiB.
  *
- * `node:net`, `node:v8` and `node:worker_threads` exist on Deno, Bun and Node.
+ * `node:net`, `node:v8` and `node:worker_threads` exist on Deno, Bun and Node
+ * (Deno needs read/write permission for the socket in the temporary folder,
+ * as `-A` gives). The parent answers on its event loop, so it must not block
+ * its own thread while a child waits for an answer.
  *
  * @module
  */

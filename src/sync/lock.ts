@@ -40,7 +40,9 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * In the process context the parent process holds it; a child process calls
  * it over IPC (async forms) or over a synchronous local-socket channel (the
  * blocking forms and synchronous queries), so every method works there too,
- * at the cost of a round trip to the parent.
+ * at the cost of a round trip to the parent. The parent serves these calls on
+ * its event loop: in the parent, use the async forms (a parent blocked in
+ * `acquireSync()` can't serve the child that would release the lock).
  *
  * The lock records which thread or process holds it. A child process that
  * dies holding it (process context) can't release it: a waiter notices within
