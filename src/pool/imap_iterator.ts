@@ -54,6 +54,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
   #async: boolean;
   #reading = false;
   #inputDone = false;
+  #chunk: unknown[] = [];
   #submitted = 0;
   #consumed = 0;
   #total = Infinity;
@@ -108,34 +109,20 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
 
   #pumpSync(): void {
     this.#reading = true;
+    const it = this.#input as Iterator<unknown>;
     try {
-      this.#readSync();
+      while (!this.#inputDone && this.#room()) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = it.next();
+        } catch (error) {
+          this.#readFailed(error);
+          return;
+        }
+        this.#accept(r);
+      }
     } finally {
       this.#reading = false;
-    }
-  }
-
-  #readSync(): void {
-    const it = this.#input as Iterator<unknown>;
-    while (!this.#inputDone && this.#room()) {
-      const chunk: unknown[] = [];
-      let ended = false;
-      try {
-        while (chunk.length < this.#chunksize) {
-          const r = it.next();
-          if (r.done) {
-            ended = true;
-            break;
-          }
-          chunk.push(r.value);
-        }
-      } catch (error) {
-        this.#flushChunk(chunk);
-        this.#inputFailed(error);
-        return;
-      }
-      this.#flushChunk(chunk);
-      if (ended) this.#endInput();
     }
   }
 
@@ -144,32 +131,42 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     const it = this.#input as AsyncIterator<unknown>;
     try {
       while (!this.#inputDone && this.#room()) {
-        const chunk: unknown[] = [];
-        let ended = false;
+        let r: IteratorResult<unknown>;
         try {
-          while (chunk.length < this.#chunksize) {
-            const r = await it.next();
-            if (r.done) {
-              ended = true;
-              break;
-            }
-            chunk.push(r.value);
-          }
+          r = await it.next();
         } catch (error) {
-          this.#flushChunk(chunk);
-          this.#inputFailed(error);
+          this.#readFailed(error);
           return;
         }
-        this.#flushChunk(chunk);
-        if (ended) this.#endInput();
+        this.#accept(r);
       }
     } finally {
       this.#reading = false;
     }
   }
 
-  #flushChunk(chunk: unknown[]): void {
-    if (chunk.length === 0 || this.#fatal !== undefined) return;
+  /** One read of the input: collect it; submit full chunks; finish at the end. */
+  #accept(r: IteratorResult<unknown>): void {
+    if (r.done) {
+      this.#flushChunk();
+      this.#endInput();
+      return;
+    }
+    this.#chunk.push(r.value);
+    if (this.#chunk.length >= this.#chunksize) this.#flushChunk();
+  }
+
+  /** The input threw: what was read before still runs; the error takes the next position. */
+  #readFailed(error: unknown): void {
+    this.#flushChunk();
+    this.#inputFailed(error);
+  }
+
+  #flushChunk(): void {
+    const chunk = this.#chunk;
+    if (chunk.length === 0) return;
+    this.#chunk = [];
+    if (this.#fatal !== undefined) return;
     const index = this.#submitted;
     this.#submitted += chunk.length;
     this.#feed!.submit(chunk, index, this);
