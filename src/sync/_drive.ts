@@ -8,6 +8,7 @@
  * @module
  */
 import { waitCellAsync, waitCellSync } from "../runtime/atomics_wait.ts";
+import { parkLifelines } from "./_owner.ts";
 
 /** Wait until `i32[index] !== value`, a notify, or the deadline. */
 export interface CellWait {
@@ -76,6 +77,7 @@ export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
         failure = { error };
       }
     } else {
+      parkLifelines(); // a thread blocked here still counts as alive
       input = waitCellSync(step.i32, step.index, step.value, remainingMs(step.deadline), what);
     }
   }

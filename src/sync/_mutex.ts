@@ -3,16 +3,14 @@
  * lock on `i32[at]` (0 free, 1 locked, 2 locked and maybe waited for), with
  * the owner's id recorded in `i32[at + 1]`.
  *
- * A holder that is a child process (a negative owner id, `-pid`) and has died
- * can't release it; a waiter checks the holder every 100 ms and releases such
- * a lock (as the OS releases a dead process's file locks). A thread's death
- * can't be observed from other threads, so a lock held by a dead thread stays
- * held: waits with a timeout still end in time.
+ * A holder that has ended (a child process, or a worker thread: see
+ * `_owner.ts`) can't release it; a waiter checks the holder every 100 ms and
+ * releases such a lock, as the OS releases a dead process's file locks.
  *
  * @module
  */
 import { type Algorithm, cell } from "./_drive.ts";
-import { LIVENESS_MS, ownerGone } from "./_liveness.ts";
+import { holderGone, LIVENESS_MS, ownerGone } from "./_liveness.ts";
 
 /**
  * Release the mutex when its holder is a child process that has died.
@@ -23,7 +21,7 @@ import { LIVENESS_MS, ownerGone } from "./_liveness.ts";
  * @returns Whether it was released.
  */
 function releaseIfDead(i32: Int32Array, at: number, holder: number): boolean {
-  if (!ownerGone(holder)) return false;
+  if (holder === 0 || !holderGone(holder)) return false;
   if (Atomics.compareExchange(i32, at + 1, holder, 0) !== holder) return false;
   Atomics.store(i32, at, 0);
   Atomics.notify(i32, at, 1);

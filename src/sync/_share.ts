@@ -11,7 +11,7 @@
 import type { Context } from "../runtime/types.ts";
 import { type RpcTarget, syncRpcAddress } from "../transport/rpc.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
-import { adoptOwnerCounter, ownerCounter } from "./_owner.ts";
+import { adoptOwnerTable, ownerTable } from "./_owner.ts";
 import { proxyFor, Remote, serve, served } from "./_remote.ts";
 
 /** The state inside a marker. */
@@ -61,7 +61,7 @@ export function marker(object: object, context: Context, spec: ShareSpec): Share
     const state: MarkerState = {
       mode: "thread",
       cells: spec.cells!,
-      counter: ownerCounter(),
+      counter: ownerTable(),
       extra,
     };
     return { __mpShared: spec.tag, state };
@@ -85,7 +85,7 @@ export function registerPrimitive(
   registerReviver(tag, (raw) => {
     const state = raw as MarkerState;
     if (state.mode === "thread") {
-      adoptOwnerCounter(state.counter);
+      adoptOwnerTable(state.counter);
       return fromCells(state.cells, state.extra);
     }
     return served(state.id) ??

@@ -44,13 +44,11 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * its event loop: in the parent, use the async forms (a parent blocked in
  * `acquireSync()` can't serve the child that would release the lock).
  *
- * The lock records which thread or process holds it. A child process that
- * dies holding it (process context) can't release it: a waiter notices within
- * 100 ms and releases it, as the OS releases a dead process's file locks. A
- * worker thread that ends holding it leaves it locked (a thread's death can't
- * be observed from other threads; Python behaves so in both cases): there,
- * `acquire({ timeout })` returns false when the time is up, and any thread may
- * `release()` it.
+ * The lock records which thread or process holds it. A worker (thread or
+ * child process) that ends holding it can't release it: a waiter notices
+ * within about 100 ms and releases it, as the OS releases a dead process's
+ * file locks (Python would leave it locked). A thread that is only busy is
+ * never taken for dead before hours of probes (see `_owner.ts`).
  *
  * @example
  * ```ts

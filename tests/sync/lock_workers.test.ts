@@ -111,42 +111,51 @@ for (const context of CONTEXTS) {
       assert.equal(rlock.locked(), false);
     });
 
-    it(
-      context === "thread"
-        ? "a worker thread that ends holding a Lock leaves it locked: acquire({ timeout }) returns false in time"
-        : "a child process that ends holding a Lock: the next waiter releases it",
-      async () => {
-        const lock = new Lock();
-        const rlock = new RLock();
-        const p = new Process({
-          target: async (lock: Lock, rlock: RLock) => {
-            await lock.acquire();
-            await rlock.acquire();
-          },
-          args: [lock, rlock],
-          context,
-        });
-        p.start();
-        await p.join(30_000);
-        assert.equal(p.exitcode, 0);
-        const started = performance.now();
-        if (context === "thread") {
-          assert.equal(await lock.acquire({ timeout: 100 }), false);
-          assert.equal(lock.acquireSync(true, 50), false);
-          assert.equal(await rlock.acquire({ timeout: 50 }), false);
-          assert.equal(lock.locked(), true);
-          lock.release(); // any thread may release a Lock: recover by hand
-          assert.equal(await lock.acquire(false), true);
-        } else {
-          assert.equal(await lock.acquire({ timeout: 10_000 }), true);
-          assert.equal(lock.acquireSync(false), false); // now held by this thread
-          assert.equal(await rlock.acquire({ timeout: 10_000 }), true);
-          rlock.release();
+    it("a worker that ends holding a Lock or an RLock: the next waiter releases it", async () => {
+      const lock = new Lock();
+      const rlock = new RLock();
+      const p = new Process({
+        target: async (lock: Lock, rlock: RLock) => {
+          await lock.acquire();
+          await rlock.acquire();
+        },
+        args: [lock, rlock],
+        context,
+      });
+      p.start();
+      await p.join(30_000);
+      assert.equal(p.exitcode, 0);
+      const started = performance.now();
+      assert.equal(await lock.acquire({ timeout: 20_000 }), true);
+      assert.equal(lock.acquireSync(false), false); // now held by this thread
+      assert.equal(await rlock.acquire({ timeout: 20_000 }), true);
+      assert.equal(await rlock.acquire(false), true); // reentrant for its new holder
+      rlock.release();
+      rlock.release();
+      lock.release();
+      assert.equal(rlock.locked(), false);
+      assert.ok(performance.now() - started < 20_000);
+    });
+
+    it("a Lock held by a busy worker is not taken from it", async () => {
+      const lock = new Lock();
+      const held = new Value("i", 0);
+      const busy = pool.apply((lock: Lock, held: Value<"i">) => {
+        lock.acquireSync();
+        held.value = 1;
+        const until = Date.now() + 1500;
+        while (Date.now() < until) {
+          // computing, never yielding, for 1.5 s
         }
         lock.release();
-        assert.ok(performance.now() - started < 10_000);
-      },
-    );
+        return "released";
+      }, [lock, held]);
+      while (held.value === 0) await sleep(5);
+      assert.equal(await lock.acquire({ timeout: 500 }), false);
+      assert.equal(await busy, "released");
+      assert.equal(await lock.acquire({ timeout: 10_000 }), true);
+      lock.release();
+    });
 
     it("a worker killed while waiting for a Lock does not take it", async () => {
       const lock = new Lock();
