@@ -86,6 +86,7 @@ export function* lock(
  * @param owner Who takes it.
  */
 export function lockBrief(i32: Int32Array, at: number, owner: number): void {
+  const started = performance.now();
   for (;;) {
     for (let spin = 0; spin < 1000; spin++) if (tryLock(i32, at, owner)) return;
     try {
@@ -93,6 +94,9 @@ export function lockBrief(i32: Int32Array, at: number, owner: number): void {
       if (state !== 0) Atomics.wait(i32, at, state, 1);
     } catch {
       // this thread may not block: keep spinning
+    }
+    if (performance.now() - started > LIVENESS_MS) {
+      releaseIfDead(i32, at, Atomics.load(i32, at + 1));
     }
   }
 }
