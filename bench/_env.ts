@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { detectRuntime } from "../src/runtime/detect.ts";
 import { logicalCpuCount } from "../src/runtime/cpu.ts";
 import type { RuntimeName } from "../src/runtime/types.ts";
@@ -20,6 +20,8 @@ export interface MachineInfo {
   readonly cpuModel: string;
   readonly platform: string;
   readonly arch: string;
+  /** 1-minute load average when the suite started (the machine is shared and noisy). */
+  readonly loadAverage: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export function machineInfo(): MachineInfo {
     cpuModel: cpus()[0]?.model ?? "unknown",
     platform: process.platform,
     arch: process.arch,
+    loadAverage: loadavg()[0] ?? 0,
   };
 }
 

@@ -71,6 +71,10 @@ export interface Scale {
   readonly spinUs: number;
   /** Pending tasks for the memory-per-pending-task figure. */
   readonly pendingTasks: number;
+  /** Repetitions of the slow start-up and memory measurements. */
+  readonly startRuns: number;
+  /** Oversubscription factors of the scaling suite (× cores). */
+  readonly oversubscribe: readonly number[];
 }
 
 const ALL_WORKLOADS = [
@@ -113,26 +117,30 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     spinTasks: 10,
     spinUs: 100,
     pendingTasks: 500,
+    startRuns: 2,
+    oversubscribe: [2, 4],
   },
   quick: {
     name: "quick",
     runs: 3,
-    serialMs: 20,
-    trivialItems: 5000,
+    serialMs: 10,
+    trivialItems: 2000,
     workloads: ALL_WORKLOADS,
-    strategies: ALL_STRATEGIES,
-    scalingWorkloads: ["uniform_10us", "uniform_1ms"],
-    imapItems: 200,
+    strategies: ["default", 1, 100, "python", "static", "guided", "factoring", "auto"],
+    scalingWorkloads: ["uniform_1ms"],
+    imapItems: 100,
     imapMedianUs: 100,
     floodTasks: 2000,
     throughputItems: 100_000,
     spinTasks: 40,
     spinUs: 1000,
     pendingTasks: 10_000,
+    startRuns: 2,
+    oversubscribe: [2],
   },
   full: {
     name: "full",
-    runs: 7,
+    runs: 5,
     serialMs: 200,
     trivialItems: 100_000,
     workloads: ALL_WORKLOADS,
@@ -145,6 +153,8 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     spinTasks: 400,
     spinUs: 1000,
     pendingTasks: 100_000,
+    startRuns: 5,
+    oversubscribe: [2, 4],
   },
 };
 

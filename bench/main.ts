@@ -11,7 +11,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -81,26 +81,32 @@ export async function runAll(options: {
   mkdirSync(options.outDir, { recursive: true });
   const results: SuiteResult[] = [];
   const t0 = performance.now();
-  const total = options.suites.length * options.runtimes.length;
   let step = 0;
-  for (const suite of options.suites) {
-    for (const runtime of options.runtimes) {
-      step++;
-      const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
-      progress(`[${step}/${total}] ${suite}`, runtime, `starting (${elapsed} s elapsed)`);
+  for (const runtime of options.runtimes) {
+    step++;
+    const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
+    progress(
+      `[runtime ${step}/${options.runtimes.length}] ${runtime}`,
+      options.suites.join(", "),
+      `starting (${elapsed} s elapsed)`,
+    );
+    for (const suite of options.suites) {
+      rmSync(join(options.outDir, `${suite}.${runtime}.json`), { force: true });
+    }
+    const code = await runChild(runtimeCommand(runtime), [
+      "--suites",
+      options.suites.join(","),
+      "--scale",
+      options.scale,
+      "--contexts",
+      options.contexts.join(","),
+      "--outdir",
+      options.outDir,
+    ]);
+    for (const suite of options.suites) {
       const out = join(options.outDir, `${suite}.${runtime}.json`);
-      const code = await runChild(runtimeCommand(runtime), [
-        "--suite",
-        suite,
-        "--scale",
-        options.scale,
-        "--contexts",
-        options.contexts.join(","),
-        "--out",
-        out,
-      ]);
-      if (code !== 0 || !existsSync(out)) {
-        progress(`[${step}/${total}] ${suite}`, runtime, `FAILED (exit ${code})`);
+      if (!existsSync(out)) {
+        progress(`${suite}`, runtime, `FAILED (no result; exit ${code})`);
         continue;
       }
       results.push(JSON.parse(readFileSync(out, "utf8")) as SuiteResult);

@@ -498,6 +498,14 @@ function machineSection(results: SuiteResult[]): string[] {
       [...byRuntime.values()].map((x) => `${x.runtime} ${x.runtimeVersion}`).join(", ")
     }`,
     `- ${python ?? "CPython: not measured"}`,
+    `- 1-minute load average when each suite started: ${
+      results.map((r) =>
+        `${r.suite}/${r.machine.runtime} ${(r.machine.loadAverage ?? 0).toFixed(1)}`
+      )
+        .join(", ")
+    } (the machine is shared; figures above ${
+      m?.cpus ?? "?"
+    } mean other work competed for the cores)`,
     `- run: \`${
       scale === "full"
         ? "npm run bench"

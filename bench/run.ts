@@ -2,21 +2,22 @@
  * Runs one benchmark suite on the current runtime and writes its JSON result.
  *
  * ```sh
- * node bench/run.ts --suite chunking --scale quick --out bench/results/quick/chunking.node.json
- * deno run -A bench/run.ts --suite imap --scale smoke
- * bun bench/run.ts --suite peers
+ * node bench/run.ts --suites chunking,imap --scale quick --outdir bench/results/quick
+ * deno run -A bench/run.ts --suites imap --scale smoke
+ * bun bench/run.ts --suites peers
  * ```
  *
- * Flags: `--suite` (chunking, imap, scaling, task_cost, peers), `--scale` (smoke, quick,
- * full; default quick), `--contexts` (default `thread,process`), `--out` (default: print).
+ * Flags: `--suites` (comma list of task_cost, peers, chunking, imap, scaling), `--scale`
+ * (smoke, quick, full; default quick), `--contexts` (default `thread,process`), `--outdir`
+ * (writes `<suite>.<runtime>.json` there; default: print the JSON).
  *
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
 import { isMain, machineInfo, parseFlags, progress, scriptArgs } from "./_env.ts";
-import { closeProblems, type Context, loadPool, workingContexts } from "./_pool.ts";
+import { closeProblems, type Context, loadPool, type PoolCtor, workingContexts } from "./_pool.ts";
 import {
   type ScaleName,
   SCALES,
@@ -39,12 +40,45 @@ export const SUITES: Readonly<Record<string, Suite>> = {
   scaling: runScaling,
 };
 
+/** Our Pool and the contexts that work here, probed once per process. */
+export interface Prepared {
+  readonly Pool: PoolCtor | null;
+  readonly contexts: Context[];
+  readonly notes: string[];
+}
+
+/**
+ * Loads our Pool and finds which of the wanted contexts start and compute here.
+ *
+ * @param wanted Contexts to try.
+ * @returns The Pool (or null), the working contexts and notes on the others.
+ * @example
+ * ```ts
+ * import { prepare } from "./run.ts";
+ * console.log((await prepare(["thread"])).contexts);
+ * ```
+ */
+export async function prepare(wanted: readonly Context[]): Promise<Prepared> {
+  const { Pool, reason } = await loadPool();
+  const notes: string[] = reason ? [`our Pool: ${reason}`] : [];
+  if (!Pool) return { Pool, contexts: [], notes };
+  const found = await workingContexts(Pool, wanted);
+  return { Pool, contexts: found.ok, notes: [...notes, ...found.notes] };
+}
+
+/** Errors nobody handled while a suite ran (a pool bug; recorded in the notes). */
+const stray: string[] = [];
+process.on("unhandledRejection", (e) => {
+  stray.push(`unhandled rejection: ${(e as Error)?.message ?? String(e)}`.split("\n")[0]);
+});
+
 /**
  * Runs one suite here and returns its result.
  *
  * @param suite Suite name.
  * @param scaleName Sizes.
- * @param wanted Contexts to try.
+ * @param wanted Contexts to try (ignored when `prepared` is given).
+ * @param prepared The result of {@linkcode prepare}, to share between suites.
  * @returns The suite's result.
  * @throws {RangeError} For an unknown suite or scale.
  * @example
@@ -58,6 +92,7 @@ export async function runSuite(
   suite: string,
   scaleName: ScaleName,
   wanted: readonly Context[],
+  prepared?: Prepared,
 ): Promise<SuiteResult> {
   const fn = SUITES[suite];
   if (!fn) {
@@ -68,14 +103,10 @@ export async function runSuite(
   const machine = machineInfo();
   const where = `${machine.runtime} ${machine.runtimeVersion}`;
   const startedAt = new Date().toISOString();
-  const { Pool, reason } = await loadPool();
-  const notes: string[] = reason ? [`our Pool: ${reason}`] : [];
-  let contexts: Context[] = [];
-  if (Pool) {
-    const found = await workingContexts(Pool, wanted);
-    contexts = found.ok;
-    notes.push(...found.notes);
-  }
+  const { Pool, contexts, notes: probeNotes } = prepared ?? await prepare(wanted);
+  const notes = [...probeNotes];
+  closeProblems.clear();
+  stray.length = 0;
   const ctx: SuiteContext = {
     scale,
     machine,
@@ -87,7 +118,7 @@ export async function runSuite(
   };
   ctx.progress(`start (${scaleName}; contexts: ${contexts.join(", ") || "none"})`);
   await fn(ctx);
-  notes.push(...closeProblems);
+  notes.push(...closeProblems, ...new Set(stray));
   ctx.progress(`done, ${ctx.rows.length} figures`);
   return {
     suite,
@@ -103,16 +134,26 @@ export async function runSuite(
 
 if (isMain(import.meta)) {
   const flags = parseFlags(scriptArgs());
-  const suite = String(flags.suite ?? "task_cost");
+  const suites = String(flags.suites ?? flags.suite ?? "task_cost").split(",");
   const scale = String(flags.scale ?? "quick") as ScaleName;
   const contexts = String(flags.contexts ?? "thread,process").split(",") as Context[];
-  const result = await runSuite(suite, scale, contexts);
-  const json = JSON.stringify(result, null, 1);
-  if (typeof flags.out === "string") {
-    mkdirSync(dirname(flags.out), { recursive: true });
-    writeFileSync(flags.out, json + "\n");
-  } else {
-    console.log(json);
+  const prepared = await prepare(contexts);
+  const runtime = machineInfo().runtime;
+  for (const suite of suites) {
+    let result: SuiteResult;
+    try {
+      result = await runSuite(suite, scale, contexts, prepared);
+    } catch (e) {
+      progress(suite, runtime, `FAILED: ${(e as Error).stack ?? e}`);
+      continue;
+    }
+    const json = JSON.stringify(result, null, 1) + "\n";
+    if (typeof flags.outdir === "string") {
+      mkdirSync(flags.outdir, { recursive: true });
+      writeFileSync(join(flags.outdir, `${suite}.${runtime}.json`), json);
+    } else {
+      process.stdout.write(json);
+    }
   }
   process.exit(0);
 }

@@ -17,6 +17,7 @@ import { serialMs } from "./chunking.ts";
  * Worker counts to sweep: 1…cores, then 2× and 4× cores.
  *
  * @param cores Logical CPUs.
+ * @param oversubscribe Factors above the core count.
  * @returns Sorted distinct counts.
  * @example
  * ```ts
@@ -24,9 +25,9 @@ import { serialMs } from "./chunking.ts";
  * console.log(workerCounts(2)); // [1, 2, 4, 8]
  * ```
  */
-export function workerCounts(cores: number): number[] {
+export function workerCounts(cores: number, oversubscribe: readonly number[] = [2, 4]): number[] {
   const counts = Array.from({ length: cores }, (_, i) => i + 1);
-  return [...new Set([...counts, cores * 2, cores * 4])];
+  return [...new Set([...counts, ...oversubscribe.map((k) => cores * k)])];
 }
 
 /**
@@ -43,7 +44,7 @@ export async function runScaling(ctx: SuiteContext): Promise<void> {
   const { scale, machine, Pool } = ctx;
   if (!Pool) return void ctx.notes.push("scaling: skipped, our Pool is not available");
   const cores = machine.cpus;
-  const counts = workerCounts(cores);
+  const counts = workerCounts(cores, scale.oversubscribe);
   const total = ctx.contexts.length * scale.scalingWorkloads.length * counts.length;
   let done = 0;
   for (const name of scale.scalingWorkloads) {

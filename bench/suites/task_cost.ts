@@ -148,7 +148,7 @@ export async function runTaskCost(ctx: SuiteContext): Promise<void> {
       const bareStarts: number[] = [];
       const idle: number[] = [];
       const pending: number[] = [];
-      for (let r = 0; r < scale.runs; r++) {
+      for (let r = 0; r < scale.startRuns; r++) {
         start.push(await startToFirst(Pool, P, context));
         bareStarts.push(await bareStart(P, context));
         idle.push(await idleWorkerBytes(Pool, context));

@@ -7,10 +7,12 @@
  * - `"static"`: one chunk per worker, `ceil(n / P)`.
  * - `"guided"`: guided self-scheduling, `max(ceil(R / P), k)` over the remaining `R`.
  * - `"factoring"`: batches of `P` chunks of `ceil(R / (2 * P))` each.
- * - `"auto"` (the default): adaptive. Starts with small chunks that double (so the first
- *   results come back quickly and the per-item time gets measured), follows factoring's
- *   shrinking batches (so the end of the run balances), and never goes below a minimum chunk
- *   sized from the measured per-item time (fed through {@linkcode ChunkPlanner.observe}).
+ * - `"auto"`: adaptive, `min(python, max(factoring, floor))`. It cuts Python-sized chunks
+ *   while much work remains (so uniform and trivial workloads behave exactly like
+ *   `"python"`), shrinks them like factoring towards the end (so skewed workloads balance),
+ *   and never below a floor of `targetChunkMs` of work, sized from the per-item time measured
+ *   on finished chunks (fed through {@linkcode ChunkPlanner.observe}). With an unknown total
+ *   it cuts chunks of `targetChunkMs` of work once measured (1 item before).
  * - a positive integer: every chunk has that size (the last one may be smaller).
  *
  * @module
@@ -55,7 +57,7 @@ export const CHUNK_STRATEGIES: readonly ChunkStrategy[] = Object.freeze([
 ]);
 
 const STRATEGY_LIST = CHUNK_STRATEGIES.map((s) => `"${s}"`).join(", ");
-const MAX_RAMP = 2 ** 30;
+const MAX_CHUNK = 2 ** 30;
 
 /**
  * Whether `value` names a chunking strategy.
@@ -146,9 +148,9 @@ export function planChunks(
     case "guided":
       return new GuidedPlanner(total, workers, minChunk);
     case "factoring":
-      return new FactoringPlanner("factoring", total, workers, minChunk, false, targetMs);
+      return new FactoringPlanner(total, workers, minChunk);
     case "auto":
-      return new FactoringPlanner("auto", total, workers, minChunk, true, targetMs);
+      return new AutoPlanner(total, workers, minChunk, targetMs);
   }
 }
 
@@ -190,39 +192,19 @@ class GuidedPlanner implements ChunkPlanner {
   observe(): void {}
 }
 
-/**
- * Factoring: batches of `P` chunks, each `ceil(R / 2P)` of the `R` remaining at the batch's
- * start. In adaptive mode (`"auto"`) the size is also capped by a ramp that starts at the
- * minimum and doubles per chunk, and floored by `targetChunkMs / measured per-item time`.
- */
+/** Factoring: batches of `P` chunks, each `ceil(R / 2P)` of the `R` left at the batch's start. */
 class FactoringPlanner implements ChunkPlanner {
-  readonly strategy: ChunkStrategy;
+  readonly strategy: ChunkStrategy = "factoring";
   remaining: number;
   #workers: number;
-  #floor: number;
-  #adaptive: boolean;
-  #targetMs: number;
+  #min: number;
   #batchLeft = 0;
   #batchSize = 0;
-  #ramp: number;
-  #observedItems = 0;
-  #observedMs = 0;
 
-  constructor(
-    strategy: ChunkStrategy,
-    total: number,
-    workers: number,
-    min: number,
-    adaptive: boolean,
-    targetMs: number,
-  ) {
-    this.strategy = strategy;
+  constructor(total: number, workers: number, min: number) {
     this.remaining = total;
     this.#workers = workers;
-    this.#floor = min;
-    this.#adaptive = adaptive;
-    this.#targetMs = targetMs;
-    this.#ramp = min;
+    this.#min = min;
   }
 
   next(): number {
@@ -231,28 +213,64 @@ class FactoringPlanner implements ChunkPlanner {
       this.#batchLeft = this.#workers;
       this.#batchSize = Number.isFinite(this.remaining)
         ? Math.ceil(this.remaining / (2 * this.#workers))
-        : MAX_RAMP;
+        : this.#min;
     }
     this.#batchLeft--;
-    let n = this.#batchSize;
-    if (this.#adaptive) {
-      n = Math.min(n, this.#ramp);
-      this.#ramp = Math.min(this.#ramp * 2, MAX_RAMP);
+    const n = Math.min(Math.max(this.#batchSize, this.#min), this.remaining);
+    this.remaining -= n;
+    return n;
+  }
+
+  observe(): void {}
+}
+
+/**
+ * `"auto"`: `min(python, max(factoring, floor))`, where `floor` is `targetChunkMs` of work at
+ * the per-item time measured so far (the minimum chunk until something was measured).
+ */
+class AutoPlanner implements ChunkPlanner {
+  readonly strategy: ChunkStrategy = "auto";
+  remaining: number;
+  #workers: number;
+  #min: number;
+  #cap: number;
+  #floor: number;
+  #targetMs: number;
+  #batchLeft = 0;
+  #batchSize = 0;
+  #observedItems = 0;
+  #observedMs = 0;
+
+  constructor(total: number, workers: number, min: number, targetMs: number) {
+    this.remaining = total;
+    this.#workers = workers;
+    this.#min = min;
+    this.#floor = min;
+    this.#targetMs = targetMs;
+    this.#cap = Number.isFinite(total) ? Math.max(pythonChunksize(total, workers), min) : MAX_CHUNK;
+  }
+
+  next(): number {
+    if (this.remaining <= 0) return 0;
+    if (this.#batchLeft === 0) {
+      this.#batchLeft = this.#workers;
+      this.#batchSize = Number.isFinite(this.remaining)
+        ? Math.ceil(this.remaining / (2 * this.#workers))
+        : this.#min;
     }
-    n = Math.min(Math.max(n, this.#floor), this.remaining);
+    this.#batchLeft--;
+    const n = Math.min(this.#cap, Math.max(this.#batchSize, this.#floor), this.remaining);
     this.remaining -= n;
     return n;
   }
 
   observe(items: number, elapsedMs: number): void {
-    if (!this.#adaptive || !(items > 0) || !(elapsedMs >= 0)) return;
+    if (!(items > 0) || !(elapsedMs >= 0)) return;
     this.#observedItems += items;
     this.#observedMs += elapsedMs;
     const perItem = this.#observedMs / this.#observedItems;
-    const floor = perItem > 0 ? Math.ceil(this.#targetMs / perItem) : MAX_RAMP;
-    this.#floor = Math.max(1, Math.min(floor, MAX_RAMP));
-    // Once measured, the ramp has done its job of probing: jump to the floor.
-    if (this.#ramp < this.#floor) this.#ramp = this.#floor;
+    const floor = perItem > 0 ? Math.ceil(this.#targetMs / perItem) : MAX_CHUNK;
+    this.#floor = Math.max(this.#min, Math.min(floor, MAX_CHUNK));
   }
 }
 

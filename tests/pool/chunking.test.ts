@@ -108,26 +108,37 @@ describe("planChunks()", () => {
     );
   });
 
-  it('"auto" starts small, doubles, then follows factoring', () => {
+  it('"auto" cuts Python-sized chunks first and shrinks them like factoring at the end', () => {
     const sizes = drain(planChunks("auto", 10_000, 2));
-    assert.deepEqual(sizes.slice(0, 5), [1, 2, 4, 8, 16]);
-    assert.ok(Math.max(...sizes) <= 2500);
+    assert.deepEqual(sizes.slice(0, 6), [1250, 1250, 1250, 1250, 1250, 1250]);
+    assert.ok(Math.max(...sizes) <= 1250);
     assert.equal(sizes.at(-1), 1, "ends with small chunks to balance the tail");
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] <= sizes[i - 1]);
   });
 
-  it('"auto" sizes chunks from the observed per-item time', () => {
+  it('"auto" never shrinks below targetChunkMs of measured work', () => {
     const plan = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1 });
-    assert.equal(plan.next(), 1);
-    plan.observe(1, 0.001); // 1 µs per item: at least 1000 items per chunk
-    assert.ok(plan.next() >= 1000);
+    assert.equal(plan.next(), 125_000);
+    plan.observe(125_000, 125); // 1 µs per item: at least 1000 items per chunk
     const rest = drain(plan);
     assert.ok(rest.every((s, i) => s >= 1000 || i === rest.length - 1));
+    assert.ok(rest.every((s) => s <= 125_000));
+
+    const trivial = planChunks("auto", 100_000, 2);
+    trivial.observe(10, 0.0005); // 0.05 µs per item: the floor exceeds Python's size
+    assert.deepEqual(drain(trivial), drain(planChunks("python", 100_000, 2)));
 
     const slow = planChunks("auto", 1000, 2, { targetChunkMs: 1 });
     slow.next();
     slow.observe(1, 5); // 5 ms per item: no floor beyond 1
-    const sizes = drain(slow);
-    assert.equal(sizes.at(-1), 1);
+    assert.equal(drain(slow).at(-1), 1);
+  });
+
+  it('"auto" with an unknown total cuts chunks of targetChunkMs of work once measured', () => {
+    const plan = planChunks("auto", Infinity, 2, { targetChunkMs: 2 });
+    assert.equal(plan.next(), 1);
+    plan.observe(100, 1); // 10 µs per item
+    assert.equal(plan.next(), 200);
   });
 
   it("ignores feedback in the fixed strategies", () => {
