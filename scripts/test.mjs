@@ -106,23 +106,26 @@ function usage(message) {
  * @param {string} name
  * @param {string} command
  * @param {string[]} args
- * @param {{ hide?: RegExp }} [extra] `hide`: output lines to
- *   leave out of the log (noise such as deno doc's warnings about @types/node internals)
+ * @param {{ hide?: RegExp, describe?: (output: string) => string }} [extra] `hide`: output
+ *   lines to leave out of the log (noise such as deno doc's warnings about @types/node
+ *   internals); `describe`: a short account of the output for the summary line
  */
 async function check(name, command, args, extra = {}) {
   banner(name);
-  const { hide } = extra;
+  const { hide, describe } = extra;
   const result = await run(command, args, { timeoutMs: CHECK_TIMEOUT_MS, quiet: !!hide });
   if (hide) {
     const lines = result.output.replace(/\s+$/, "").split("\n");
     const shown = lines.filter((line) => !hide.test(line));
     if (shown.length > 0) console.log(shown.join("\n"));
     if (shown.length < lines.length) {
-      console.log(`(${lines.length - shown.length} noise lines hidden)`);
+      console.log(`(${lines.length - shown.length} lines hidden: ${hide})`);
     }
   }
   const ok = result.code === 0;
-  summary.push({ name, ok, detail: ok ? "ok" : `exit ${result.code}`, ms: result.ms });
+  const status = ok ? "ok" : `exit ${result.code}`;
+  const detail = describe ? `${status}, ${describe(result.output)}` : status;
+  summary.push({ name, ok, detail, ms: result.ms });
   return ok;
 }
 
@@ -138,15 +141,17 @@ async function staticChecks() {
 
 async function packagingChecks() {
   await check("manifests agree", node20, ["scripts/check_manifests.mjs"]);
-  await check("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]);
+  const fileList = { hide: /^\s+file:\/\/\//, describe: publishedFiles };
+  await check("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"], fileList);
   await check("deno publish --dry-run (jsr.json)", deno, [
     "publish",
     "--dry-run",
     "--allow-dirty",
     "--config",
     "jsr.json",
-  ]);
+  ], fileList);
   await check("deno doc --lint", deno, ["doc", "--lint", "mod.ts"], {
+    describe: docLintErrors,
     hide:
       /Failed resolving types\. .* from referrer '.*\/node_modules\/@types\/node\/|^\s+at .*\/node_modules\/@types\/node\//,
   });
@@ -204,6 +209,23 @@ function version(command) {
   } catch {
     return "?";
   }
+}
+
+/** "N files" from `deno publish --dry-run`'s file list. */
+function publishedFiles(/** @type {string} */ output) {
+  return `${output.split("\n").filter((line) => /^\s+file:\/\/\//.test(line)).length} files`;
+}
+
+/** "N errors (k missing-jsdoc, ...)" from `deno doc --lint`. */
+function docLintErrors(/** @type {string} */ output) {
+  /** @type {Map<string, number>} */
+  const kinds = new Map();
+  for (const [, kind] of output.matchAll(/^error\[([a-z-]+)\]/gm)) {
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+  const parts = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(", ");
+  return total === 0 ? "0 errors" : `${total} errors (${parts})`;
 }
 
 /** The paths among `paths` that exist in the repository. */
