@@ -165,7 +165,14 @@ async function packagingChecks() {
   ]);
   await check("build (tsc -p tsconfig.build.json)", node20, ["scripts/build.mjs"]);
   await check("publint", node20, [bin("publint"), "--strict"]);
-  await check("attw --pack", node20, [bin("attw"), "--pack", ".", "--profile", "esm-only"]);
+  await check("attw --pack", node20, [
+    bin("attw"),
+    "--pack",
+    ".",
+    "--profile",
+    "esm-only",
+    "--no-color",
+  ]);
   await check("tarball smoke test", node20, ["scripts/smoke_tarball.mjs"]);
 }
 
