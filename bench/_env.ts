@@ -91,8 +91,13 @@ export function collectGarbage(): boolean {
  */
 export function memory(): { rss: number; heapUsed: number } {
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed };
+  // Bun's heapUsed only moves at collections; its allocator's current size moves at once.
+  return { rss: m.rss, heapUsed: bunJsc ? bunJsc.memoryUsage().current : m.heapUsed };
 }
+
+const bunJsc: { memoryUsage(): { current: number } } | null = (globalThis as { Bun?: unknown }).Bun
+  ? await import("bun:" + "jsc")
+  : null;
 
 /**
  * Prints one progress line to stderr (`[bench] suite · runtime · detail`).

@@ -169,7 +169,13 @@ function peersSection(results: SuiteResult[]): Section {
   const R = new Rows(results, "peers");
   const md: string[] = ["## Versus peers (Node)", ""];
   if (!R.all.length) return { md: [...md, "Not run.", ""], charts: [] };
-  const notes = results.filter((r) => r.suite === "peers").flatMap((r) => r.notes);
+  const notes = [
+    ...new Set(
+      results.filter((r) => r.suite === "peers" && r.machine.runtime === "node").flatMap((r) =>
+        r.notes
+      ),
+    ),
+  ];
   md.push(
     "Same tasks, 2 workers, measured in one process in interleaved rounds (mitata). Ratio =",
     "ours ÷ peer per round (below 1: we are faster).",
