@@ -17,6 +17,9 @@ const CONTEXTS = ["thread", "process"] as const;
  */
 const ITEMS = { thread: 100_000, process: 5_000 } as const;
 
+/** A bound on the main side's waits, so that a failed worker fails the test instead of hanging it. */
+const WAIT = { timeout: 60_000 } as const;
+
 for (const context of CONTEXTS) {
   describe(`Queue across workers (${context} context)`, () => {
     const started: Process[] = [];
@@ -53,7 +56,7 @@ for (const context of CONTEXTS) {
       await q.put(-1);
       await q.put(-1);
       const seen = new Uint8Array(n);
-      for (let i = 0; i < 2; i++) for (const item of await results.get()) seen[item]++;
+      for (let i = 0; i < 2; i++) for (const item of await results.get(WAIT)) seen[item]++;
       for (const p of consumers) await p.join();
       assert.deepEqual([...producers, ...consumers].map((p) => p.exitcode), [0, 0, 0, 0]);
       assert.equal(seen.indexOf(0), -1, "an item was lost");
@@ -66,21 +69,15 @@ for (const context of CONTEXTS) {
       const out = new Queue<unknown[]>();
       const probe = async (q: Queue<unknown>, out: Queue<unknown[]>) => {
         const seen: unknown[] = [];
-        const name = async (promise: Promise<unknown>) => {
-          try {
-            await promise;
-            return "resolved";
-          } catch (error) {
-            return (error as Error).name;
-          }
-        };
-        seen.push(await name(q.get({ timeout: 20 })));
+        // No inner named functions: tsx (Node 20) would wrap them in a helper the worker lacks.
+        seen.push(await q.get({ timeout: 20 }).then(() => "resolved", (e) => e.name));
         await q.put("a");
         await q.put("b");
-        seen.push(await name(q.put("c", false)), await name(q.put("c", { timeout: 10 })));
+        seen.push(await q.put("c", false).then(() => "resolved", (e) => e.name));
+        seen.push(await q.put("c", { timeout: 10 }).then(() => "resolved", (e) => e.name));
         seen.push(q.qsize(), q.full(), q.empty(), q.maxsize);
         seen.push(await q.get());
-        seen.push(await name(q.put(() => 1)));
+        seen.push(await q.put(() => 1).then(() => "resolved", (e) => e.name));
         seen.push(q.getSync(false));
         try {
           q.getSync(true, 10);
@@ -92,7 +89,7 @@ for (const context of CONTEXTS) {
         await out.put(seen);
       };
       const p = start(probe, [q, out]);
-      const seen = await out.get();
+      const seen = await out.get(WAIT);
       await p.join();
       assert.equal(p.exitcode, 0);
       assert.deepEqual(seen, [
@@ -120,7 +117,7 @@ for (const context of CONTEXTS) {
         await q.get();
       };
       const p = start(wait, [q, ready]);
-      assert.equal(await ready.get(), "waiting");
+      assert.equal(await ready.get(WAIT), "waiting");
       await new Promise((resolve) => setTimeout(resolve, 200));
       p.kill();
       await p.join();
@@ -144,7 +141,7 @@ for (const context of CONTEXTS) {
         }
       };
       const p = start(probe, [jq, out]);
-      assert.equal(await out.get(), "taskDone() called too many times");
+      assert.equal(await out.get(WAIT), "taskDone() called too many times");
       await p.join();
       assert.equal(p.exitcode, 0);
     });
@@ -170,7 +167,7 @@ for (const context of CONTEXTS) {
       await jq.join();
       assert.equal(results.qsize(), 200);
       let sum = 0;
-      while (!results.empty()) sum += await results.get();
+      while (!results.empty()) sum += await results.get(WAIT);
       assert.equal(sum, 199 * 200);
       for (const p of workers) await p.join();
       assert.deepEqual(workers.map((p) => p.exitcode), [0, 0]);
@@ -197,8 +194,8 @@ for (const context of CONTEXTS) {
         }
       };
       const ps = [start(sender, [a, out]), start(summer, [b, out])];
-      assert.equal(await out.get(), 5050);
-      assert.equal(await out.get(), "EOFError");
+      assert.equal(await out.get(WAIT), 5050);
+      assert.equal(await out.get(WAIT), "EOFError");
       for (const p of ps) await p.join();
       assert.deepEqual(ps.map((p) => p.exitcode), [0, 0]);
       assert.equal(a.closed, true);
@@ -224,8 +221,8 @@ for (const context of CONTEXTS) {
         };
         const names = await pool.apply(task, [{ queues: [q, sq], conn: theirs }]);
         assert.deepEqual(names, ["Queue", "SimpleQueue", "Connection"]);
-        assert.equal(await q.get(), "queue");
-        assert.equal(await sq.get(), "simple");
+        assert.equal(await q.get(WAIT), "queue");
+        assert.equal(await sq.get(), "simple"); // put before the task returned
         assert.equal(await mine.recv(), "pipe");
       } finally {
         await pool.terminate();
