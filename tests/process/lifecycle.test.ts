@@ -37,6 +37,14 @@ for (const context of CONTEXTS) {
 }
 
 describe("process context: no child outlives its parent", () => {
+  it("process.exit() in the parent ends a child that is busy in a synchronous loop", async () => {
+    const result = await runScript(fixture("process_busy_exit.ts"));
+    assert.equal(result.code, 0, result.stderr);
+    const { pids } = JSON.parse(result.stdout.trim().split("\n")[0]) as { pids: number[] };
+    assert.equal(pids.length, 1);
+    assert.deepEqual(await waitGone(pids), []);
+  });
+
   it("children exit when their parent is killed (no orphans)", async () => {
     const parent = startScript(fixture("process_orphans.ts"));
     let stderr = "";
