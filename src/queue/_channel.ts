@@ -3,9 +3,12 @@
  * `Pipe` in the thread context: a FIFO of serialised messages in one growable
  * `SharedArrayBuffer`, used by every thread that holds the queue.
  *
- * Layout: a 64-byte header of `Int32` cells, then a byte ring. Each message is
- * a 4-byte little-endian length followed by its bytes, both possibly wrapping
- * at the ring's end. One futex mutex (`MUTEX`) guards the header and the ring;
+ * Layout: a 64-byte header of `Int32` cells, then a byte ring between `HEAD`
+ * (next byte to read) and `TAIL` (next byte to write); equal means empty, and
+ * one byte always stays free. Each message is a 4-byte little-endian length
+ * followed by its bytes, both possibly wrapping at the ring's end. A writer
+ * commits a message with one store of `TAIL`, a reader takes one with one
+ * store of `HEAD`; `COUNT` (for `qsize()` and `maxsize`) follows. One futex mutex (`MUTEX`) guards the header and the ring;
  * nothing is read or written outside it except the `Atomics.load`s behind
  * `qsize()`. When a message does not fit, the writer grows the buffer
  * (`SharedArrayBuffer.prototype.grow`, seen by all threads at once) and moves
@@ -19,6 +22,13 @@
  * waiting for room). A changed sequence number means no wake-up can be lost.
  * Closing an end of a pipe sets a flag and wakes everybody.
  *
+ * A worker thread terminated inside the critical section would leave the
+ * mutex held forever; `EPOCH` counts releases, and a waiter that sees the
+ * mutex held with no release for `STEAL_MS` takes it over (see
+ * `_atomics.ts`). Since each side commits with a single store, such a death
+ * loses or duplicates nothing; `COUNT` may be off by one until the queue
+ * next drains, and a death while the ring grows may still corrupt it.
+ *
  * @module
  */
 import { lockAsync, lockSync, unlock } from "./_atomics.ts";
@@ -26,7 +36,7 @@ import { lockAsync, lockSync, unlock } from "./_atomics.ts";
 const MUTEX = 0;
 const COUNT = 1;
 const HEAD = 2;
-const USED = 3;
+const TAIL = 3;
 const CAPACITY = 4;
 const MAXSIZE = 5;
 /** Cell index of the unfinished-task counter (`JoinableQueue`). */
@@ -39,6 +49,7 @@ const GET_WAITERS = 9;
 const PUT_WAITERS = 10;
 const FLAGS = 11;
 const JOINABLE = 12;
+const EPOCH = 13;
 
 const HEADER_BYTES = 64;
 const INITIAL_BYTES = 64 * 1024;
@@ -117,7 +128,7 @@ export class Channel {
    * Take the mutex, blocking the thread.
    */
   lockSync(): void {
-    lockSync(this.i32, MUTEX);
+    lockSync(this.i32, MUTEX, EPOCH);
   }
 
   /**
@@ -126,12 +137,12 @@ export class Channel {
    * @returns Nothing when taken at once, else a promise.
    */
   lockAsync(): Promise<void> | undefined {
-    return lockAsync(this.i32, MUTEX);
+    return lockAsync(this.i32, MUTEX, EPOCH);
   }
 
   /** Release the mutex. */
   unlock(): void {
-    unlock(this.i32, MUTEX);
+    unlock(this.i32, MUTEX, EPOCH);
   }
 
   /**
@@ -154,11 +165,9 @@ export class Channel {
       return "full";
     }
     const cap = i32[CAPACITY];
-    let tail = (i32[HEAD] + i32[USED]) % cap;
     this.#lenView.setUint32(0, bytes.byteLength, true);
-    tail = this.#write(tail, this.#len, cap);
-    this.#write(tail, bytes, cap);
-    i32[USED] += need;
+    const tail = this.#write(this.#write(i32[TAIL], this.#len, cap), bytes, cap);
+    Atomics.store(i32, TAIL, tail); // the commit point: the item exists from here on
     Atomics.add(i32, COUNT, 1);
     if (i32[JOINABLE]) Atomics.add(i32, UNFINISHED, 1);
     Atomics.add(i32, PUT_SEQ, 1);
@@ -175,23 +184,19 @@ export class Channel {
    */
   tryGet(register: boolean): GetOutcome {
     const i32 = this.i32;
-    if (i32[COUNT] === 0) {
+    if (i32[HEAD] === i32[TAIL]) {
+      if (i32[COUNT] !== 0) Atomics.store(i32, COUNT, 0); // repair after a worker died mid-way
       if (i32[FLAGS] & (WRITER_CLOSED | READER_CLOSED)) return "eof";
       if (register) Atomics.add(i32, GET_WAITERS, 1);
       this.lastSeq = i32[PUT_SEQ];
       return "empty";
     }
     const cap = i32[CAPACITY];
-    let head = this.#read(i32[HEAD], this.#len, cap);
+    const start = this.#read(i32[HEAD], this.#len, cap);
     const out = new Uint8Array(this.#lenView.getUint32(0, true));
-    head = this.#read(head, out, cap);
-    if (Atomics.sub(i32, COUNT, 1) === 1) {
-      i32[HEAD] = 0;
-      i32[USED] = 0;
-    } else {
-      i32[HEAD] = head;
-      i32[USED] -= 4 + out.byteLength;
-    }
+    const head = this.#read(start, out, cap);
+    Atomics.store(i32, HEAD, head); // the commit point: the item is taken
+    if (i32[COUNT] > 0) Atomics.sub(i32, COUNT, 1);
     Atomics.add(i32, GET_SEQ, 1);
     if (Atomics.load(i32, PUT_WAITERS) > 0) Atomics.notify(i32, GET_SEQ);
     return out;
@@ -253,20 +258,29 @@ export class Channel {
     }
   }
 
-  /** Make room for `need` more bytes, growing the buffer; false if impossible now. */
+  /** Whether the ring holds an item (its positions differ). */
+  hasItems(): boolean {
+    return Atomics.load(this.i32, HEAD) !== Atomics.load(this.i32, TAIL);
+  }
+
+  /**
+   * Make room for `need` more bytes, growing the buffer; false if impossible
+   * now. One byte always stays free, so that equal positions mean empty.
+   */
   #ensureRoom(need: number): boolean {
     const i32 = this.i32;
     const cap = i32[CAPACITY];
-    const used = i32[USED];
-    if (used + need <= cap) return true;
+    const head = i32[HEAD];
+    const tail = i32[TAIL];
+    const used = (tail - head + cap) % cap;
+    if (used + need < cap) return true;
     const limit = MAX_BYTES - HEADER_BYTES;
-    if (used + need > limit) return false;
+    if (used + need >= limit) return false;
     let next = cap;
-    while (next < used + need) next *= 2;
+    while (next <= used + need) next *= 2;
     next = Math.min(next, limit);
     if (this.sab.byteLength < HEADER_BYTES + next) this.sab.grow(HEADER_BYTES + next);
-    const head = i32[HEAD];
-    if (head + used > cap) {
+    if (tail < head) {
       // the ring wrapped: move the part [head, cap) to the end of the larger ring
       const newHead = next - (cap - head);
       this.#ring.copyWithin(newHead, head, cap);

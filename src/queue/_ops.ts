@@ -173,7 +173,7 @@ export async function getAsync(
 
 /** Whether a message (or end of file) is there to read. */
 function readable(ch: Channel, writerClosedBit: number): boolean {
-  return ch.count() > 0 || (ch.flags() & writerClosedBit) !== 0;
+  return ch.hasItems() || (ch.flags() & writerClosedBit) !== 0;
 }
 
 /**

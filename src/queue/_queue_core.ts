@@ -41,6 +41,8 @@ export interface QueueCore {
   get(block: boolean, timeout: number | null): Promise<GetOutcome>;
   getSync(block: boolean, timeout: number | null): GetOutcome;
   qsize(): number;
+  /** Whether no item is there (exact even where `qsize()` lags after a worker died). */
+  empty(): boolean;
   /** False when called too often (checked at once, or at the next call in a child process). */
   taskDone(): boolean;
   join(): Promise<void>;
@@ -89,6 +91,9 @@ export class LocalCore implements QueueCore {
   qsize(): number {
     return this.channel.count();
   }
+  empty(): boolean {
+    return !this.channel.hasItems();
+  }
   taskDone(): boolean {
     return this.channel.taskDone();
   }
@@ -132,6 +137,7 @@ function queueRpcTarget(channel: Channel): RpcTarget {
       return typeof out === "string" ? `!${out}` : bytesToWire(out);
     },
     qsize: () => channel.count(),
+    empty: () => !channel.hasItems(),
     taskDone: () => channel.taskDone(),
     join: (pid) => joinAsync(channel, pid as number),
   };
@@ -171,6 +177,9 @@ export class RemoteCore implements QueueCore {
   }
   qsize(): number {
     return this.#callSync("qsize", []) as number;
+  }
+  empty(): boolean {
+    return this.#callSync("empty", []) as boolean;
   }
   taskDone(): boolean {
     return this.#callSync("taskDone", []) as boolean;

@@ -230,7 +230,7 @@ export class Queue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#core.qsize() === 0;
+    return this.#core.empty();
   }
 
   /**

@@ -130,7 +130,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#core.qsize() === 0;
+    return this.#core.empty();
   }
 
   /**

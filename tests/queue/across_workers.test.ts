@@ -125,6 +125,22 @@ for (const context of CONTEXTS) {
       assert.equal(await q.get({ timeout: 5000 }), "kept");
     });
 
+    it("a producer killed mid-stream leaves the queue working, nothing duplicated", async () => {
+      const q = new Queue<number>();
+      const flood = (q: Queue<number>) => {
+        for (let i = 0;; i++) q.putSync(i);
+      };
+      const p = start(flood, [q]);
+      assert.equal(await q.get(WAIT), 0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      p.kill();
+      await p.join();
+      let expected = 1;
+      while (!q.empty()) assert.equal(await q.get(WAIT), expected++);
+      await q.put(-1);
+      assert.equal(await q.get(WAIT), -1);
+    });
+
     it("JoinableQueue.taskDone() too often throws in a worker; joinSync() waits there", async () => {
       const jq = new JoinableQueue<number>();
       const out = new Queue<string>();
