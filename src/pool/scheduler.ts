@@ -23,7 +23,8 @@ import type {
   SourceFunction,
   WireEncodingFailure,
 } from "../transport/protocol.ts";
-import { STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
+import { MODE_APPLY, STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
+import { findUncloneable } from "../transport/clone_check.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { WorkerSlot } from "./worker_slot.ts";
@@ -320,10 +321,12 @@ export class Scheduler {
       slot.push(task);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      const culprit = findUncloneable(task.payload, task.mode === MODE_APPLY ? "args" : "items");
+      const detail = culprit === undefined ? reason : `${culprit} could not be cloned (${reason})`;
       task.sink.settleTask(
         task,
         false,
-        new TypeError(`Cannot send the task's arguments to the worker: ${reason}`, {
+        new TypeError(`Cannot send the task's arguments to the worker: ${detail}`, {
           cause: error,
         }),
       );

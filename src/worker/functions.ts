@@ -12,6 +12,15 @@ export type AnyFunction = (...args: unknown[]) => unknown;
 let moduleExports: Record<string, unknown> | undefined;
 
 /**
+ * Source compiled by esbuild with `keepNames` (tsx, which runs TypeScript on
+ * Node 20) calls a `__name(fn, "name")` helper that lives in the original
+ * module; compiled functions get their own.
+ */
+function keepName<F>(fn: F, name: string): F {
+  return Object.defineProperty(fn, "name", { value: name, configurable: true });
+}
+
+/**
  * Find the function behind a source-text entry: the pool module's export of
  * that name when its source is identical (called by reference, so it may use
  * imports and helpers), else the source compiled on its own. Compilation
@@ -35,10 +44,10 @@ export function compileFunction(name: string, source: string): AnyFunction {
   }
   let fn: unknown;
   try {
-    fn = new Function(`return (${source});`)();
+    fn = new Function("__name", `return (${source});`)(keepName);
   } catch (first) {
     try {
-      fn = new Function(`return ({ ${source} })[${JSON.stringify(name)}];`)();
+      fn = new Function("__name", `return ({ ${source} })[${JSON.stringify(name)}];`)(keepName);
     } catch {
       throw new TypeError(
         `Cannot compile function '${name}' in the worker: ${(first as Error).message}`,
