@@ -16,6 +16,17 @@ import { cpuCount } from "./cpu_count.ts";
 import { currentProcess, isMainProcess, parentProcess } from "./current.ts";
 import { Process, type ProcessOptions } from "./process.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  RLock,
+  Semaphore,
+} from "../sync/mod.ts";
+import { JoinableQueue, Pipe, Queue, SimpleQueue } from "../queue/mod.ts";
+import { SharedArray, Value } from "../shared/mod.ts";
 
 /** What `getContext()` returns: the API with `Pool` and `Process` bound to one context. */
 export interface MultiprocessingContext {
@@ -35,6 +46,32 @@ export interface MultiprocessingContext {
   readonly activeChildren: typeof activeChildren;
   /** See `isMainProcess()`. */
   readonly isMainProcess: typeof isMainProcess;
+  /** See `Lock` (works in either context; the context is chosen where it is sent). */
+  readonly Lock: typeof Lock;
+  /** See `RLock`. */
+  readonly RLock: typeof RLock;
+  /** See `Semaphore`. */
+  readonly Semaphore: typeof Semaphore;
+  /** See `BoundedSemaphore`. */
+  readonly BoundedSemaphore: typeof BoundedSemaphore;
+  /** See `Event`. */
+  readonly Event: typeof Event;
+  /** See `Condition`. */
+  readonly Condition: typeof Condition;
+  /** See `Barrier`. */
+  readonly Barrier: typeof Barrier;
+  /** See `Queue`. */
+  readonly Queue: typeof Queue;
+  /** See `JoinableQueue`. */
+  readonly JoinableQueue: typeof JoinableQueue;
+  /** See `SimpleQueue`. */
+  readonly SimpleQueue: typeof SimpleQueue;
+  /** See `Pipe`. */
+  readonly Pipe: typeof Pipe;
+  /** See `Value`. */
+  readonly Value: typeof Value;
+  /** See `SharedArray`. */
+  readonly SharedArray: typeof SharedArray;
 }
 
 const contexts = new Map<Context, MultiprocessingContext>();
@@ -68,6 +105,19 @@ function build(method: Context): MultiprocessingContext {
     parentProcess,
     activeChildren,
     isMainProcess,
+    Lock,
+    RLock,
+    Semaphore,
+    BoundedSemaphore,
+    Event,
+    Condition,
+    Barrier,
+    Queue,
+    JoinableQueue,
+    SimpleQueue,
+    Pipe,
+    Value,
+    SharedArray,
   });
 }
 
