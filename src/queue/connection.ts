@@ -230,6 +230,22 @@ export class Connection<T = unknown> {
     if (!this.#core.closed()) this.#core.close();
   }
 
+  /**
+   * `close()`, for `using conn = ...` (Python's `with conn:`). On Node 20,
+   * where `using` is not parsed, call `close()` in a `finally` block.
+   *
+   * @example
+   * ```ts
+   * import { Pipe } from "./pipe.ts";
+   * const [a, b] = Pipe();
+   * a[Symbol.dispose]();
+   * console.log(a.closed, b.closed); // true false
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   static {
     // `[SHAREABLE]` (see `encodeShared()`), defined here rather than as a method
     // because isolatedDeclarations rejects computed method names.

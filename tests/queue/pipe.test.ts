@@ -55,6 +55,13 @@ describe("Pipe (in one thread)", () => {
     await assert.rejects(a.recv(), ProcessError);
   });
 
+  it("Connection[Symbol.dispose]() closes the end (for using)", async () => {
+    const [a, b] = Pipe<number>();
+    a[Symbol.dispose]();
+    assert.equal(a.closed, true);
+    await assert.rejects(b.recv(), EOFError);
+  });
+
   it("Pipe(false) gives a read-only end and a write-only end", async () => {
     const [reader, writer] = Pipe<number>(false);
     assert.equal(reader.writable, false);
