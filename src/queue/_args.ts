@@ -6,6 +6,7 @@
  * @module
  */
 import { serialize } from "../runtime/serialize.ts";
+import { encodeShared } from "../transport/shareable.ts";
 
 /** How long and whether to wait. */
 export interface BlockOptions {
@@ -90,13 +91,22 @@ export function checkMaxsize(what: string, maxsize: unknown): number {
 }
 
 /**
- * Serialise a value for a queue or pipe, failing in the caller's thread.
+ * Serialise a value for a queue or pipe, failing in the caller's thread. A
+ * lock, queue, pipe end or shared value inside it is refused, as Python
+ * refuses to pickle them: `v8.serialize()` would turn it into `{}`.
  *
  * @param call The call, for messages, e.g. "Queue.put()".
  * @param value The value.
  * @returns Its bytes.
  */
 export function encodeValue(call: string, value: unknown): Uint8Array {
+  if (typeof value === "object" && value !== null && encodeShared(value, "thread") !== value) {
+    throw new TypeError(
+      `Cannot call ${call}: locks, queues, pipes and shared values cannot travel through a ` +
+        "queue or pipe (they would arrive as empty objects); pass them as arguments of the " +
+        "pool task or Process target instead",
+    );
+  }
   try {
     return serialize(value);
   } catch (error) {

@@ -63,6 +63,7 @@ describe("Queue (in one thread)", () => {
     await assert.rejects(q.put(() => 1), TypeError);
     await assert.rejects(q.put({ nested: Symbol("s") }), TypeError);
     assert.throws(() => q.putSync(() => 1), TypeError);
+    await assert.rejects(q.put([new Queue()]), /cannot travel through a queue/);
     assert.equal(q.qsize(), 0);
     await q.put("ok");
     assert.equal(await q.get(), "ok");
