@@ -266,6 +266,31 @@ export class Queue<T = unknown> {
     this.#closed = true;
   }
 
+  /**
+   * Python's `join_thread()`: nothing to wait for here, since an item is in
+   * the queue once `put()` has resolved (there is no feeder thread).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "./queue.ts";
+   * const q = new Queue();
+   * q.close();
+   * q.joinThread();
+   * ```
+   */
+  joinThread(): void {}
+
+  /**
+   * Python's `cancel_join_thread()`: nothing to cancel (see `joinThread()`).
+   *
+   * @example
+   * ```ts
+   * import { Queue } from "./queue.ts";
+   * new Queue().cancelJoinThread();
+   * ```
+   */
+  cancelJoinThread(): void {}
+
   static {
     // `[SHAREABLE]` (see `encodeShared()`), defined here rather than as a method
     // because isolatedDeclarations rejects computed method names.
