@@ -52,15 +52,12 @@ export function putSync(
 ): PutStatus {
   const deadline = deadlineOf(timeout);
   for (;;) {
-    ch.lockSync();
-    const status = ch.tryPut(bytes, block);
-    const seq = ch.lastSeq;
-    ch.unlock();
+    const [status, seq] = attemptSync(ch, () => ch.tryPut(bytes, block));
     if (status !== "full" || !block) return status;
     const left = remaining(deadline);
     if (left > 0) waitSync(ch.i32, GET_SEQ, seq, left);
     ch.doneWaiting("put");
-    if (left === 0) return lastTryPut(ch, bytes);
+    if (left === 0) return attemptSync(ch, () => ch.tryPut(bytes, false))[0];
   }
 }
 
@@ -83,10 +80,7 @@ export async function putAsync(
 ): Promise<PutStatus> {
   const deadline = deadlineOf(timeout);
   for (;;) {
-    await ch.lockAsync();
-    const status = ch.tryPut(bytes, block);
-    const seq = ch.lastSeq;
-    ch.unlock();
+    const [status, seq] = await attempt(ch, () => ch.tryPut(bytes, block));
     if (status !== "full" || !block) return status;
     const left = remaining(deadline);
     if (left > 0) {
@@ -94,23 +88,25 @@ export async function putAsync(
     }
     ch.doneWaiting("put");
     if (gone(requester)) return "full";
-    if (left === 0) return lastTryPut(ch, bytes);
+    if (left === 0) return (await attempt(ch, () => ch.tryPut(bytes, false)))[0];
   }
 }
 
-function lastTryPut(ch: Channel, bytes: Uint8Array): PutStatus {
+/** One attempt under the mutex (blocking): its outcome and the sequence value to wait on. */
+function attemptSync<T>(ch: Channel, fn: () => T): [T, number] {
   ch.lockSync();
   try {
-    return ch.tryPut(bytes, false);
+    return [fn(), ch.lastSeq];
   } finally {
     ch.unlock();
   }
 }
 
-function lastTryGet(ch: Channel): GetOutcome {
-  ch.lockSync();
+/** One attempt under the mutex, taken without blocking the thread. */
+async function attempt<T>(ch: Channel, fn: () => T): Promise<[T, number]> {
+  await ch.lockAsync();
   try {
-    return ch.tryGet(false);
+    return [fn(), ch.lastSeq];
   } finally {
     ch.unlock();
   }
@@ -127,15 +123,12 @@ function lastTryGet(ch: Channel): GetOutcome {
 export function getSync(ch: Channel, block: boolean, timeout?: number | null): GetOutcome {
   const deadline = deadlineOf(timeout);
   for (;;) {
-    ch.lockSync();
-    const out = ch.tryGet(block);
-    const seq = ch.lastSeq;
-    ch.unlock();
+    const [out, seq] = attemptSync(ch, () => ch.tryGet(block));
     if (out !== "empty" || !block) return out;
     const left = remaining(deadline);
     if (left > 0) waitSync(ch.i32, PUT_SEQ, seq, left);
     ch.doneWaiting("get");
-    if (left === 0) return lastTryGet(ch);
+    if (left === 0) return attemptSync(ch, () => ch.tryGet(false))[0];
   }
 }
 
@@ -156,10 +149,7 @@ export async function getAsync(
 ): Promise<GetOutcome> {
   const deadline = deadlineOf(timeout);
   for (;;) {
-    await ch.lockAsync();
-    const out = ch.tryGet(block);
-    const seq = ch.lastSeq;
-    ch.unlock();
+    const [out, seq] = await attempt(ch, () => ch.tryGet(block));
     if (out !== "empty" || !block) return out;
     const left = remaining(deadline);
     if (left > 0) {
@@ -167,7 +157,7 @@ export async function getAsync(
     }
     ch.doneWaiting("get");
     if (gone(requester)) return "empty";
-    if (left === 0) return lastTryGet(ch);
+    if (left === 0) return (await attempt(ch, () => ch.tryGet(false)))[0];
   }
 }
 
