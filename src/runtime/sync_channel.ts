@@ -136,25 +136,45 @@ const HELPER = `let failed = () => {};
   };
   let socket;
   let broken;
-  const fail = () => {
-    if (Atomics.load(ctl, 0) === 1) answer(v8.serialize({ ok: false, channel: broken }));
-  };
+  // One request at a time: "waiting" while a wait for the state to change is
+  // pending, "inFlight" from sending a request until its reply is written, so
+  // a request is never sent twice.
+  let waiting = false;
+  let inFlight = false;
   const next = () => {
+    if (waiting || inFlight) return;
     const state = Atomics.load(ctl, 0);
     if (state === 1) {
-      if (broken !== undefined) return fail();
-      if (socket === undefined) return;
+      if (broken !== undefined) {
+        answer(v8.serialize({ ok: false, channel: broken }));
+        return next();
+      }
+      if (socket === undefined) return; // "connect" calls next()
       const size = Atomics.load(ctl, 1);
       const head = Buffer.alloc(4);
       head.writeUInt32LE(size, 0);
+      inFlight = true;
       socket.write(Buffer.concat([head, Buffer.from(data.slice(0, size))]));
       return;
     }
+    waiting = true;
     const wait = Atomics.waitAsync(ctl, 0, state);
-    if (wait.async) wait.value.then(next);
-    else next();
+    const go = () => {
+      waiting = false;
+      next();
+    };
+    if (wait.async) wait.value.then(go);
+    else go();
   };
   let pending = Buffer.alloc(0);
+  const breakWith = (reason) => {
+    broken ??= reason;
+    if (inFlight) {
+      inFlight = false;
+      answer(v8.serialize({ ok: false, channel: broken }));
+    }
+    next();
+  };
   const connect = (attempt) => {
     const s = net.connect(address);
     s.on("connect", () => {
@@ -166,8 +186,11 @@ const HELPER = `let failed = () => {};
       while (pending.length >= 4) {
         const size = pending.readUInt32LE(0);
         if (pending.length < 4 + size) break;
-        answer(pending.subarray(4, 4 + size));
+        const reply = pending.subarray(4, 4 + size);
         pending = pending.subarray(4 + size);
+        if (!inFlight) continue; // never happens: one reply per request
+        inFlight = false;
+        answer(reply);
         next();
       }
     });
@@ -176,12 +199,11 @@ const HELPER = `let failed = () => {};
         setTimeout(() => connect(attempt + 1), 20);
         return;
       }
-      broken ??= "the channel to the parent process failed (" + error.message + ")";
-      fail();
+      breakWith("the channel to the parent process failed (" + error.message + ")");
     });
     s.on("close", () => {
-      broken ??= "the parent process closed the channel";
-      fail();
+      // A failed attempt closes too; only the connected socket's end counts.
+      if (socket === s) breakWith("the parent process closed the channel");
     });
   };
   next();

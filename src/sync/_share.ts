@@ -9,7 +9,7 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import { type RpcTarget, syncRpcAddress } from "../transport/rpc.ts";
+import { callParent, registerRpcTarget, type RpcTarget, syncRpcAddress } from "../transport/rpc.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
 import { adoptOwnerTable, ownerTable } from "./_owner.ts";
 import { proxyFor, Remote, serve, served } from "./_remote.ts";
@@ -54,7 +54,11 @@ export interface ShareSpec {
 export function marker(object: object, context: Context, spec: ShareSpec): SharedMarker {
   const extra = spec.extra;
   if (spec.remote !== undefined) {
+    // A proxy passed on (from a child process to its own workers): this
+    // process forwards their async calls to its parent; their synchronous
+    // calls reach the parent's channel directly.
     const { id, sync } = spec.remote;
+    forward(id);
     return { __mpShared: spec.tag, state: { mode: "process", id, sync, extra } };
   }
   if (context === "thread") {
@@ -68,6 +72,17 @@ export function marker(object: object, context: Context, spec: ShareSpec): Share
   }
   const id = serve(object, spec.tag, spec.methods);
   return { __mpShared: spec.tag, state: { mode: "process", id, sync: syncRpcAddress(), extra } };
+}
+
+const forwarded = new Set<string>();
+
+function forward(id: string): void {
+  if (forwarded.has(id)) return;
+  forwarded.add(id);
+  const methods = new Proxy({} as RpcTarget, {
+    get: (_, method) => (...args: unknown[]) => callParent(id, String(method), args),
+  });
+  registerRpcTarget(id, methods);
 }
 
 /**

@@ -111,6 +111,32 @@ for (const context of CONTEXTS) {
       assert.equal(rlock.locked(), false);
     });
 
+    it("a Lock passed on by a worker to its own pool's workers is the same lock", async () => {
+      const lock = new Lock();
+      await lock.acquire();
+      const poolUrl = new URL("../../src/pool/pool.ts", import.meta.url).href;
+      const got = await pool.apply(
+        async (lock: Lock, poolUrl: string) => {
+          const { Pool } = await import(poolUrl);
+          const out: unknown[] = [];
+          for (const inner of ["thread", "process"]) {
+            const nested = new Pool({ processes: 1, context: inner });
+            try {
+              out.push(
+                await nested.apply(async (l: Lock) => [await l.acquire(false), l.locked()], [lock]),
+              );
+            } finally {
+              await nested.terminate();
+            }
+          }
+          return out;
+        },
+        [lock, poolUrl],
+      );
+      assert.deepEqual(got, [[false, true], [false, true]]);
+      lock.release();
+    });
+
     it("a worker that ends holding a Lock or an RLock: the next waiter releases it", async () => {
       const lock = new Lock();
       const rlock = new RLock();

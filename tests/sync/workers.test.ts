@@ -212,6 +212,25 @@ for (const context of CONTEXTS) {
       assert.equal(sem.getValue(), 2);
     });
 
+    it("many blocking calls from two workers are each carried out exactly once", async () => {
+      const sem = new BoundedSemaphore(1); // a second release of one hold would throw
+      const counter = new Value("i", 0, { lock: false });
+      await pool.map(
+        (args: [BoundedSemaphore, Value<"i">]) => {
+          const [sem, counter] = args;
+          for (let i = 0; i < 300; i++) {
+            sem.acquireSync();
+            counter.value = counter.value + 1;
+            sem.release();
+          }
+        },
+        [[sem, counter], [sem, counter]] as [BoundedSemaphore, Value<"i">][],
+        1,
+      );
+      assert.equal(counter.value, 600);
+      assert.equal(sem.getValue(), 1);
+    });
+
     it("a Condition works with the blocking forms in a worker", async () => {
       const cond = new Condition();
       const flag = new Value("i", 0);
