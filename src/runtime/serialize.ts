@@ -10,10 +10,25 @@
  * (a queue's readers and writers all run one runtime binary), so the formats
  * differing between runtimes does not matter.
  *
+ * Numbers and strings, the most common queue items, take a shorter path: one
+ * tag byte (`0xF0` + float64, `0xF1` + UTF-8), several times faster than
+ * `v8.serialize()` on Deno. V8's format starts with `0xFF` and Bun's with its
+ * version (14), so the tags never collide with them.
+ *
  * @module
  */
 import { Buffer } from "node:buffer";
 import * as v8 from "node:v8";
+
+const TAG_NUMBER = 0xf0;
+const TAG_STRING = 0xf1;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 cannot carry lone surrogates; such strings take the v8 path. */
+function isWellFormed(text: string): boolean {
+  return (text as { isWellFormed?(): boolean }).isWellFormed?.() === true;
+}
 
 /**
  * Serialise a structured-clonable value to bytes.
@@ -30,6 +45,18 @@ import * as v8 from "node:v8";
  * ```
  */
 export function serialize(value: unknown): Uint8Array {
+  if (typeof value === "number") {
+    const out = new Uint8Array(9);
+    out[0] = TAG_NUMBER;
+    new DataView(out.buffer).setFloat64(1, value, true);
+    return out;
+  }
+  if (typeof value === "string" && value.length < 4096 && isWellFormed(value)) {
+    const out = new Uint8Array(1 + value.length * 3);
+    out[0] = TAG_STRING;
+    const { written } = encoder.encodeInto(value, out.subarray(1));
+    return out.subarray(0, 1 + written);
+  }
   try {
     return v8.serialize(value);
   } catch (error) {
@@ -53,6 +80,10 @@ export function serialize(value: unknown): Uint8Array {
  * ```
  */
 export function deserialize(bytes: Uint8Array): unknown {
+  if (bytes[0] === TAG_NUMBER) {
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(1, true);
+  }
+  if (bytes[0] === TAG_STRING) return decoder.decode(bytes.subarray(1));
   return v8.deserialize(bytes);
 }
 
