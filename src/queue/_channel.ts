@@ -153,11 +153,18 @@ export class Channel {
    * @param bytes The serialised message.
    * @param register Whether to register as a waiter when full.
    * @returns The outcome.
+   * @throws {RangeError} When the message could never fit.
    */
   tryPut(bytes: Uint8Array, register: boolean): PutStatus {
     const i32 = this.i32;
     if (i32[FLAGS] & (READER_CLOSED | WRITER_CLOSED)) return "closed";
     const need = 4 + bytes.byteLength;
+    if (need >= MAX_BYTES - HEADER_BYTES) {
+      throw new RangeError(
+        `Cannot put an item of ${bytes.byteLength} bytes: a queue or pipe holds at most ` +
+          `${MAX_BYTES - HEADER_BYTES - 5} bytes`,
+      );
+    }
     const maxsize = i32[MAXSIZE];
     if ((maxsize > 0 && i32[COUNT] >= maxsize) || !this.#ensureRoom(need)) {
       if (register) Atomics.add(i32, PUT_WAITERS, 1);
