@@ -7,12 +7,12 @@
  * - `"static"`: one chunk per worker, `ceil(n / P)`.
  * - `"guided"`: guided self-scheduling, `max(ceil(R / P), k)` over the remaining `R`.
  * - `"factoring"`: batches of `P` chunks of `ceil(R / (2 * P))` each.
- * - `"auto"`: adaptive, `min(python, max(factoring, floor))`. It cuts Python-sized chunks
- *   while much work remains (so uniform and trivial workloads behave exactly like
- *   `"python"`), shrinks them like factoring towards the end (so skewed workloads balance),
- *   and never below a floor of `targetChunkMs` of work, sized from the per-item time measured
- *   on finished chunks (fed through {@linkcode ChunkPlanner.observe}). With an unknown total
- *   it cuts chunks of `targetChunkMs` of work once measured (1 item before).
+ * - `"auto"`: adaptive. Each chunk holds about `targetChunkMs` of work at the per-item time
+ *   measured on finished chunks (a moving average) (fed through {@linkcode ChunkPlanner.observe}), never more
+ *   than Python's `ceil(n / 4P)`; 1/16 of Python's size until something was measured (single
+ *   items when the total is unknown). Fine chunks keep
+ *   skewed workloads balanced to within about `targetChunkMs` at the end, while the pool's
+ *   transport batching keeps their per-message cost low; trivial items get large chunks.
  * - a positive integer: every chunk has that size (the last one may be smaller).
  *
  * @module
@@ -58,6 +58,8 @@ export const CHUNK_STRATEGIES: readonly ChunkStrategy[] = Object.freeze([
 
 const STRATEGY_LIST = CHUNK_STRATEGIES.map((s) => `"${s}"`).join(", ");
 const MAX_CHUNK = 2 ** 30;
+const EWMA_WEIGHT = 0.5;
+const PROBE_DIVISOR = 16;
 
 /**
  * Whether `value` names a chunking strategy.
@@ -225,52 +227,43 @@ class FactoringPlanner implements ChunkPlanner {
 }
 
 /**
- * `"auto"`: `min(python, max(factoring, floor))`, where `floor` is `targetChunkMs` of work at
- * the per-item time measured so far (the minimum chunk until something was measured).
+ * `"auto"`: `min(python, max(floor, k))`, where `floor` is `targetChunkMs` of work at the
+ * per-item time measured so far, and `k` the minimum chunk.
  */
 class AutoPlanner implements ChunkPlanner {
   readonly strategy: ChunkStrategy = "auto";
   remaining: number;
-  #workers: number;
   #min: number;
   #cap: number;
-  #floor: number;
+  #size: number;
   #targetMs: number;
-  #batchLeft = 0;
-  #batchSize = 0;
-  #observedItems = 0;
-  #observedMs = 0;
+  #perItem: number | undefined;
 
   constructor(total: number, workers: number, min: number, targetMs: number) {
     this.remaining = total;
-    this.#workers = workers;
     this.#min = min;
-    this.#floor = min;
     this.#targetMs = targetMs;
     this.#cap = Number.isFinite(total) ? Math.max(pythonChunksize(total, workers), min) : MAX_CHUNK;
+    // Until measured: 1/16 of Python's size (at most 1/64 of a worker's share per chunk).
+    this.#size = Number.isFinite(total) ? Math.max(min, Math.ceil(this.#cap / PROBE_DIVISOR)) : min;
   }
 
   next(): number {
-    if (this.remaining <= 0) return 0;
-    if (this.#batchLeft === 0) {
-      this.#batchLeft = this.#workers;
-      this.#batchSize = Number.isFinite(this.remaining)
-        ? Math.ceil(this.remaining / (2 * this.#workers))
-        : this.#min;
-    }
-    this.#batchLeft--;
-    const n = Math.min(this.#cap, Math.max(this.#batchSize, this.#floor), this.remaining);
+    const n = Math.min(this.#size, this.remaining);
     this.remaining -= n;
     return n;
   }
 
   observe(items: number, elapsedMs: number): void {
     if (!(items > 0) || !(elapsedMs >= 0)) return;
-    this.#observedItems += items;
-    this.#observedMs += elapsedMs;
-    const perItem = this.#observedMs / this.#observedItems;
-    const floor = perItem > 0 ? Math.ceil(this.#targetMs / perItem) : MAX_CHUNK;
-    this.#floor = Math.max(this.#min, Math.min(floor, MAX_CHUNK));
+    // Exponential moving average of the per-item time: a first chunk that paid for compiling
+    // the function, or one heavy item, is forgotten after a few chunks.
+    const x = elapsedMs / items;
+    this.#perItem = this.#perItem === undefined
+      ? x
+      : this.#perItem + EWMA_WEIGHT * (x - this.#perItem);
+    const floor = this.#perItem > 0 ? Math.ceil(this.#targetMs / this.#perItem) : MAX_CHUNK;
+    this.#size = Math.min(this.#cap, Math.max(this.#min, floor));
   }
 }
 

@@ -108,30 +108,36 @@ describe("planChunks()", () => {
     );
   });
 
-  it('"auto" cuts Python-sized chunks first and shrinks them like factoring at the end', () => {
-    const sizes = drain(planChunks("auto", 10_000, 2));
-    assert.deepEqual(sizes.slice(0, 6), [1250, 1250, 1250, 1250, 1250, 1250]);
-    assert.ok(Math.max(...sizes) <= 1250);
-    assert.equal(sizes.at(-1), 1, "ends with small chunks to balance the tail");
-    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] <= sizes[i - 1]);
+  it('"auto" cuts 1/16 of Python\'s size until it has measured the per-item time', () => {
+    assert.deepEqual(drain(planChunks("auto", 10, 2)), Array(10).fill(1));
+    assert.equal(planChunks("auto", 1_000_000, 2).next(), 7813);
   });
 
-  it('"auto" never shrinks below targetChunkMs of measured work', () => {
+  it('"auto" sizes chunks to targetChunkMs of measured work, at most Python\'s size', () => {
     const plan = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1 });
-    assert.equal(plan.next(), 125_000);
-    plan.observe(125_000, 125); // 1 µs per item: at least 1000 items per chunk
+    assert.equal(plan.next(), 7813);
+    plan.observe(1, 0.01); // 10 µs per item: 100 items per chunk
+    assert.equal(plan.next(), 100);
+    plan.observe(100, 1);
     const rest = drain(plan);
-    assert.ok(rest.every((s, i) => s >= 1000 || i === rest.length - 1));
-    assert.ok(rest.every((s) => s <= 125_000));
+    assert.ok(rest.slice(0, -1).every((s) => s === 100));
 
     const trivial = planChunks("auto", 100_000, 2);
-    trivial.observe(10, 0.0005); // 0.05 µs per item: the floor exceeds Python's size
-    assert.deepEqual(drain(trivial), drain(planChunks("python", 100_000, 2)));
+    trivial.observe(10, 0.0005); // 0.05 µs per item: capped at Python's ceil(n / 4P)
+    assert.equal(trivial.next(), 12_500);
 
     const slow = planChunks("auto", 1000, 2, { targetChunkMs: 1 });
     slow.next();
-    slow.observe(1, 5); // 5 ms per item: no floor beyond 1
-    assert.equal(drain(slow).at(-1), 1);
+    slow.observe(1, 5); // 5 ms per item: one item per chunk
+    assert.ok(drain(slow).every((s) => s === 1));
+  });
+
+  it('"auto" forgets a slow first chunk (the function being compiled) within a few chunks', () => {
+    const plan = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1 });
+    plan.observe(1, 2); // compile + first item: 2 ms
+    assert.equal(plan.next(), 1);
+    for (let i = 0; i < 20; i++) plan.observe(1, 0.0001); // then 0.1 µs per item
+    assert.ok(plan.next() >= 5000);
   });
 
   it('"auto" with an unknown total cuts chunks of targetChunkMs of work once measured', () => {
