@@ -124,7 +124,11 @@ describe("worker entry resolution from a remote URL (Deno)", () => {
 
   it("runs Pool.map imported from http://127.0.0.1/mod.ts", () => {
     assert.ok(result, "deno did not run");
-    assert.equal(result.code, 0, `deno exited with ${result.code}:\n${result.stderr}`);
+    const hint = /scheme file or data/.test(result.stderr)
+      ? "\nhint: Deno's node:worker_threads Worker takes only file: and data: URLs; start a " +
+        'remote entry through a data: module, e.g. `data:text/javascript,import "<entry URL>";`'
+      : "";
+    assert.equal(result.code, 0, `deno exited with ${result.code}:\n${result.stderr}${hint}`);
     assert.match(result.stdout, /^RESULT \[10,20,30,40,50\]$/m);
     assert.match(result.stdout, /^MODULE http:\/\/127\.0\.0\.1:\d+\/mod\.ts$/m);
   });
