@@ -14,6 +14,7 @@ import { renderSvg } from "./_charts.ts";
 import type { SuiteResult } from "./_suite.ts";
 import { peersSection, taskCostSection } from "./_report_cost.ts";
 import { chunkingSection, imapSection, scalingSection } from "./_report_sched.ts";
+import { targetsSection } from "./_report_targets.ts";
 
 export { fmt } from "./_report_util.ts";
 
@@ -65,6 +66,7 @@ function machineSection(results: SuiteResult[]): string[] {
  */
 export async function writeReport(results: SuiteResult[], dir: string): Promise<string> {
   const sections = [
+    targetsSection(results),
     taskCostSection(results),
     peersSection(results),
     chunkingSection(results),
