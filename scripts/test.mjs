@@ -46,7 +46,7 @@ const RUNTIME_TIMEOUT_MS = 10 * 60_000;
 const CHECK_TIMEOUT_MS = 10 * 60_000;
 
 /** What `deno check` covers (those that exist). */
-const DENO_CHECKED = ["mod.ts", "src/", "tests/", "examples/", "bench/"];
+const DENO_CHECKED = ["mod.ts", "src/", "tests/", "examples/", "bench/", "README.md"];
 
 const options = parseArgs(process.argv.slice(2));
 const node20 = systemNode();
@@ -168,6 +168,7 @@ async function packagingChecks() {
     "--permit-no-files",
     "mod.ts",
     "src/",
+    "README.md",
   ]);
   await check("build (tsc -p tsconfig.build.json)", node20, ["scripts/build.mjs"]);
   await check("publint", node20, [bin("publint"), "--strict"]);
