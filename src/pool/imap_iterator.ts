@@ -169,7 +169,13 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     if (this.#fatal !== undefined) return;
     const index = this.#submitted;
     this.#submitted += chunk.length;
-    this.#feed!.submit(chunk, index, this);
+    try {
+      this.#feed!.submit(chunk, index, this);
+    } catch (error) {
+      // The chunk could not be sent (an item that can't be cloned): it fails at its position.
+      this.#store(index, { ok: false, value: error, span: chunk.length });
+      this.#wake();
+    }
   }
 
   #endInput(): void {

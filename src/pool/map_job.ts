@@ -84,10 +84,18 @@ export class MapJob<R> implements TaskSink, TaskSource {
       return undefined;
     }
     const at = this.#at;
+    const items = this.#items.slice(at, at + size);
+    let payload: unknown;
+    try {
+      payload = spec.encode(items);
+    } catch (error) {
+      // An item that cannot be sent fails the call; nothing more is cut.
+      this.abandon(error);
+      return undefined;
+    }
     this.#at += size;
     this.#lastSize = size;
     this.#left++;
-    const items = this.#items.slice(at, at + size);
     if (this.#at >= this.#items.length) {
       this.#items = [];
       this.#sealed = true;
@@ -96,7 +104,7 @@ export class MapJob<R> implements TaskSink, TaskSource {
       key: this.#key,
       source: spec.source,
       mode: spec.mode,
-      payload: spec.encode(items),
+      payload,
       sink: this,
       target: size,
       index: at,

@@ -53,6 +53,30 @@ function isShareable(value: object): value is Shareable {
   return typeof (value as Partial<Shareable>)[SHAREABLE] === "function";
 }
 
+/**
+ * Built-in objects that structured clone copies as what they are. An instance
+ * of any other class would arrive as a plain object without its class,
+ * methods and `#private` fields, so it is refused rather than silently
+ * changed.
+ */
+function clonesFaithfully(value: object): boolean {
+  return value instanceof Date || value instanceof RegExp || value instanceof Map ||
+    value instanceof Set || value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
+    value instanceof Error || value instanceof Boolean || value instanceof Number ||
+    value instanceof String || (typeof SharedArrayBuffer === "function" &&
+      value instanceof SharedArrayBuffer) ||
+    (typeof Blob === "function" && value instanceof Blob);
+}
+
+function classInstanceError(value: object): TypeError {
+  const name = (value as { constructor?: { name?: string } }).constructor?.name || "an object";
+  return new TypeError(
+    `Cannot send an instance of ${name} to a worker: structured clone would drop its class, ` +
+      `methods and #private fields. Send plain data (e.g. an object of its fields) and rebuild ` +
+      `it in the task`,
+  );
+}
+
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -86,7 +110,10 @@ export function encodeShared(value: unknown, context: Context): unknown {
     }
     return out ?? value;
   }
-  if (!isPlainObject(value)) return value;
+  if (!isPlainObject(value)) {
+    if (!clonesFaithfully(value)) throw classInstanceError(value);
+    return value;
+  }
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];

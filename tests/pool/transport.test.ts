@@ -80,13 +80,25 @@ for (const context of CONTEXTS) {
       }
     });
 
-    it("a class instance crosses as structured clone makes it: own data only", async () => {
-      const out = await pool.apply((a: Account) => ({
-        keys: Object.keys(a),
-        plain: Object.getPrototypeOf(a) === Object.prototype,
-        balance: (a as { balance?: number }).balance,
-      }), [new Account()]);
-      assert.deepEqual(out, { keys: ["owner"], plain: true, balance: undefined });
+    it("a class instance with private state fails the call, naming its class; the pool keeps working", async () => {
+      const error = await rejection(pool.apply((a: Account) => a.owner, [new Account()])) as Error;
+      assert.ok(error instanceof TypeError, String(error));
+      assert.match(error.message, /Account/);
+      const nested = await rejection(pool.apply((a: unknown) => a, [{ list: [new Account()] }]));
+      assert.ok(nested instanceof TypeError);
+      const mapped = await rejection(pool.map((a: unknown) => a, [{}, new Account()], 1));
+      assert.ok(mapped instanceof TypeError, String(mapped));
+      const it = pool.imap((a: unknown) => typeof a, [1, new Account(), 3]);
+      assert.equal((await it.next()).value, "number");
+      await assert.rejects(it.next(), TypeError);
+      assert.equal((await it.next()).value, "number");
+      assert.deepEqual(
+        await pool.apply((d: Date, m: Map<string, number>) => [d.getTime(), m.get("a")], [
+          new Date(5),
+          new Map([["a", 1]]),
+        ]),
+        [5, 1],
+      );
     });
 
     it("a result that cannot be cloned fails that task with MaybeEncodingError (.exc, .value)", async () => {
