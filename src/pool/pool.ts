@@ -15,6 +15,7 @@ import {
   type TaskMode,
 } from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
+import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
 import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
@@ -130,6 +131,12 @@ export class Pool implements AsyncDisposable {
     assertFunction(fn, what, "fn");
   }
 
+  /** What a task's arguments or chunk travel as. */
+  #encode(mode: TaskMode, payload: unknown[]): unknown {
+    return (mode === MODE_MAP ? packNumbers(payload) : undefined) ??
+      encodeShared(payload, this.context);
+  }
+
   #submit(
     fn: Fn,
     mode: TaskMode,
@@ -143,7 +150,7 @@ export class Pool implements AsyncDisposable {
       key: source[0],
       source,
       mode,
-      payload: encodeShared(payload, this.context),
+      payload: this.#encode(mode, payload as unknown[]),
       sink,
       target,
       index,
@@ -248,12 +255,11 @@ export class Pool implements AsyncDisposable {
     mode: TaskMode,
     chunksize: Chunksize | undefined,
   ): void {
-    const context = this.context;
     job.start(items, {
       source,
       mode,
       planner: planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes),
-      encode: (chunk) => encodeShared(chunk, context),
+      encode: (chunk) => this.#encode(mode, chunk),
     });
     if (items.length > 0) this.#scheduler.submitSource(job);
   }

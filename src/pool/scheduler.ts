@@ -25,6 +25,7 @@ import type {
 } from "../transport/protocol.ts";
 import { MODE_APPLY, STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
 import { findUncloneable } from "../transport/clone_check.ts";
+import { packedBuffers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { WorkerSlot } from "./worker_slot.ts";
@@ -299,7 +300,10 @@ export class Scheduler {
       batch.push(0, task.key, task.mode, task.payload);
     }
     try {
-      slot.handle.post(fns.length > 0 ? { t: "tasks", fns, batch } : { t: "tasks", batch });
+      slot.handle.post(
+        fns.length > 0 ? { t: "tasks", fns, batch } : { t: "tasks", batch },
+        packedBuffers(batch, 4, 3),
+      );
       for (const task of tasks) {
         task.payload = undefined;
         slot.push(task);
@@ -316,7 +320,8 @@ export class Scheduler {
     const source = task.source;
     const fns = source !== undefined ? [source] : undefined;
     try {
-      slot.handle.post({ t: "tasks", fns, batch: [0, task.key, task.mode, task.payload] });
+      const batch = [0, task.key, task.mode, task.payload];
+      slot.handle.post({ t: "tasks", fns, batch }, packedBuffers(batch, 4, 3));
       task.payload = undefined;
       slot.push(task);
     } catch (error) {
@@ -359,8 +364,9 @@ export class Scheduler {
       if (task.sink.observe !== undefined) task.sink.observe(task, busy / count);
       const status = batch[i + 1];
       const value = batch[i + 2];
-      if (status === STATUS_OK) task.sink.settleTask(task, true, value);
-      else if (status === STATUS_ENCODING) {
+      if (status === STATUS_OK) {
+        task.sink.settleTask(task, true, value instanceof Float64Array ? Array.from(value) : value);
+      } else if (status === STATUS_ENCODING) {
         const failure = value as WireEncodingFailure;
         task.sink.settleTask(
           task,

@@ -18,6 +18,7 @@ import {
 } from "../transport/protocol.ts";
 import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
 import { decodeShared } from "../transport/shareable.ts";
+import { packedBuffers, packNumbers } from "../transport/numeric_pack.ts";
 import {
   type AnyFunction,
   closureHint,
@@ -118,7 +119,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   };
 
   const post = (batch: unknown[]): void => {
-    port.post({ t: "results", batch, busy });
+    port.post({ t: "results", batch, busy }, packedBuffers(batch, 3, 2));
   };
 
   const flush = (): void => {
@@ -165,8 +166,14 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       try {
         const fn = fnFor(key);
         const args = decodeShared(payload) as unknown[];
-        value = mode === MODE_APPLY ? fn(...args) : runChunk(fn, args, mode === MODE_STARMAP);
-        if (isThenable(value)) value = await value;
+        if (mode === MODE_APPLY) {
+          value = fn(...args);
+          if (isThenable(value)) value = await value;
+        } else {
+          value = runChunk(fn, args, mode === MODE_STARMAP);
+          if (isThenable(value)) value = await value;
+          value = packNumbers(value as unknown[]) ?? value;
+        }
       } catch (error) {
         status = STATUS_ERROR;
         const hint = error instanceof ReferenceError && typeof key === "number"

@@ -1,0 +1,60 @@
+/**
+ * A fast path for map chunks of plain numbers: they travel as a transferred
+ * `Float64Array` instead of an array of numbers, which structured clone
+ * copies several times slower (measured: 8 round trips of 125,000 numbers,
+ * Node 24, 55-94 ms packed vs 173-429 ms as arrays). A `Float64Array` holds
+ * every JavaScript number exactly (NaN, -0, Infinity included), so nothing
+ * changes for the task or the caller.
+ *
+ * @module
+ */
+
+/** Chunks shorter than this travel as they are (packing would not pay). */
+const MIN_PACKED = 64;
+
+/**
+ * Pack an array of numbers.
+ *
+ * @param values Chunk items or chunk results.
+ * @returns A `Float64Array` with the same numbers, or undefined when some
+ *   value is not a number or the array is short.
+ * @example
+ * ```ts
+ * import { packNumbers } from "./numeric_pack.ts";
+ * console.log(packNumbers(Array.from({ length: 100 }, (_, i) => i))?.length); // 100
+ * ```
+ */
+export function packNumbers(values: ArrayLike<unknown>): Float64Array | undefined {
+  const n = values.length;
+  if (n < MIN_PACKED || !Array.isArray(values)) return undefined;
+  for (let i = 0; i < n; i++) if (typeof values[i] !== "number") return undefined;
+  return Float64Array.from(values as number[]);
+}
+
+/**
+ * The buffers of packed values in a flat batch, for the transfer list.
+ *
+ * @param batch A task or result batch.
+ * @param stride Entries per item; the packed value sits at `offset`.
+ * @param offset Where the value sits within an item.
+ * @returns The buffers to transfer (empty when nothing is packed).
+ * @example
+ * ```ts
+ * import { packedBuffers } from "./numeric_pack.ts";
+ * console.log(packedBuffers([1, 0, new Float64Array(2)], 3, 2).length); // 1
+ * ```
+ */
+export function packedBuffers(
+  batch: readonly unknown[],
+  stride: number,
+  offset: number,
+): ArrayBuffer[] {
+  let out: ArrayBuffer[] | undefined;
+  for (let i = offset; i < batch.length; i += stride) {
+    const v = batch[i];
+    if (v instanceof Float64Array) (out ??= []).push(v.buffer as ArrayBuffer);
+  }
+  return out ?? NONE;
+}
+
+const NONE: ArrayBuffer[] = [];
