@@ -216,6 +216,15 @@ export function scalingSection(results: SuiteResult[]): Section {
     `min(P, ${cores} cores). P above ${cores} is oversubscribed. Median (p25–p75).`,
     "",
   );
+  const eff = R.where({ metric: "effective_cores" });
+  if (eff.length) {
+    md.push(
+      `Parallelism check (bare workers busy-waiting, same time): ${
+        eff.map((r) => `${r.runtime} ${fmt(r.stats)}`).join(", ")
+      } of ${cores} cores. No pool can exceed that speedup during this run.`,
+      "",
+    );
+  }
   const rows: string[][] = [];
   for (const r of R.where({ metric: "speedup" })) {
     const q = {

@@ -44,13 +44,15 @@ export class PingPongPool {
    * Sends `n` tasks at once, round robin, and waits for all answers.
    *
    * @param n Number of tasks.
+   * @param spinUs When given, every task busy-waits this many µs instead of squaring.
    * @returns Resolves when all answers arrived.
    */
-  flood(n: number): Promise<void> {
+  flood(n: number, spinUs?: number): Promise<void> {
     const done = new Promise<void>((resolve) => (this.#done = resolve));
     this.#pending = n;
     const ports = this.#ports;
-    for (let i = 0; i < n; i++) ports[i % ports.length].post([i, i]);
+    const spin = spinUs === undefined ? undefined : -spinUs;
+    for (let i = 0; i < n; i++) ports[i % ports.length].post([i, spin ?? i]);
     return done;
   }
 
@@ -106,5 +108,32 @@ export class PingPongPool {
       post: (m) => w.postMessage(m),
       close: () => Promise.resolve(w.terminate()),
     };
+  }
+}
+
+/**
+ * How many cores `workers` bare workers really get right now: `workers × 4` busy-waits of
+ * `us` µs each, total work ÷ wall time. On a shared, loaded machine this is below the core
+ * count, and bounds every speedup measured at the same time.
+ *
+ * @param workers Worker count (normally the core count).
+ * @param us Busy-wait per task, µs.
+ * @returns Effective parallelism (1 = one core's worth).
+ * @example
+ * ```ts
+ * import { effectiveCores } from "./ping_pong.ts";
+ * console.log(await effectiveCores(2, 1000) > 0);
+ * ```
+ */
+export async function effectiveCores(workers: number, us = 10_000): Promise<number> {
+  const pool = new PingPongPool("thread");
+  try {
+    await pool.start(workers);
+    const tasks = workers * 4;
+    const t0 = performance.now();
+    await pool.flood(tasks, us);
+    return (tasks * us) / 1000 / (performance.now() - t0);
+  } finally {
+    await pool.stop();
   }
 }

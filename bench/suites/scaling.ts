@@ -12,6 +12,8 @@ import { mapSummary } from "../_stats.ts";
 import { row, type SuiteContext } from "../_suite.ts";
 import { makeWorkload } from "../workloads.ts";
 import { serialMs } from "./chunking.ts";
+import { effectiveCores } from "../baseline/ping_pong.ts";
+import { summarize } from "../_stats.ts";
 
 /**
  * Worker counts to sweep: 1…cores, then 2× and 4× cores.
@@ -47,6 +49,21 @@ export async function runScaling(ctx: SuiteContext): Promise<void> {
   const counts = workerCounts(cores, scale.oversubscribe);
   const total = ctx.contexts.length * scale.scalingWorkloads.length * counts.length;
   let done = 0;
+  const effective = [];
+  for (let r = 0; r < scale.runs; r++) effective.push(await effectiveCores(cores));
+  ctx.rows.push(
+    row(
+      "none",
+      "bare workers",
+      "spin_10ms",
+      "parallelism check",
+      cores,
+      "effective_cores",
+      "cores",
+      summarize(effective),
+    ),
+  );
+  ctx.progress(`bare workers get ${summarize(effective).median.toFixed(2)} of ${cores} cores`);
   for (const name of scale.scalingWorkloads) {
     const w = makeWorkload(name, scale.serialMs * 2, scale.trivialItems);
     const serial = serialMs(w, scale.runs);
