@@ -29,6 +29,24 @@ function typeScriptLoaderFor(url: URL): string | undefined {
   }
 }
 
+/**
+ * Source of a small eval'd entry that imports the real one, when a Worker
+ * can't take the entry URL itself: on Node 20 a `.ts` entry needs tsx's
+ * loader registered first; Deno's `worker_threads` takes only `file:` URLs,
+ * so a remote entry (the package imported from JSR over `https:`) is imported.
+ */
+function bootstrapFor(url: URL): string | undefined {
+  const entry = JSON.stringify(url.href);
+  const loader = typeScriptLoaderFor(url);
+  if (loader !== undefined) {
+    return `import(${
+      JSON.stringify(loader)
+    }).then((m) => { m.register(); return import(${entry}); });`;
+  }
+  if (url.protocol !== "file:") return `import(${entry});`;
+  return undefined;
+}
+
 class NodeThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
   #onMessage: (message: unknown) => void = () => {};
@@ -38,14 +56,10 @@ class NodeThreadHandle implements WorkerHandle {
   #exitedPromise: Promise<void>;
 
   constructor(options: SpawnOptions) {
-    const loader = typeScriptLoaderFor(options.url);
-    this.#worker = loader === undefined
+    const bootstrap = bootstrapFor(options.url);
+    this.#worker = bootstrap === undefined
       ? new Worker(options.url, { name: options.name, workerData: options.workerData })
-      : new Worker(
-        `import(${JSON.stringify(loader)}).then((m) => { m.register(); ` +
-          `return import(${JSON.stringify(options.url.href)}); });`,
-        { eval: true, name: options.name, workerData: options.workerData },
-      );
+      : new Worker(bootstrap, { eval: true, name: options.name, workerData: options.workerData });
     this.#worker.on("message", (message) => this.#onMessage(message));
     this.#worker.on("error", (error) => (this.#error = error));
     this.#exitedPromise = new Promise((resolve) => {
