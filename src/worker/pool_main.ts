@@ -30,6 +30,8 @@ import {
 
 /** Results are sent at least this often while a long batch runs (ms). */
 const FLUSH_INTERVAL_MS = 1;
+/** A first result whose task took longer than this is sent without waiting (ms). */
+const EAGER_TASK_MS = 0.05;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") &&
@@ -153,6 +155,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
 
   const drain = async (): Promise<void> => {
     running = true;
+    let first = true;
     while (head < queue.length) {
       const id = queue[head];
       const key = queue[head + 1] as FunctionKey;
@@ -184,7 +187,10 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       const now = performance.now();
       busy += now - started;
       out.push(id, status, value);
-      if (now - lastFlush > FLUSH_INTERVAL_MS) flush();
+      // Results are batched for up to FLUSH_INTERVAL_MS; the first of a run goes at once
+      // unless its task was trivial (time to first result, without extra messages in floods).
+      if (now - lastFlush > FLUSH_INTERVAL_MS || (first && now - started > EAGER_TASK_MS)) flush();
+      first = false;
     }
     queue = [];
     head = 0;
