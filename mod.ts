@@ -25,7 +25,7 @@
  * @module
  */
 export { Pool } from "./src/pool/pool.ts";
-export type { IMapOptions, MapAsyncOptions } from "./src/pool/pool.ts";
+export type { IMapOptions, MapAsyncOptions, TaskFunction, TaskInput } from "./src/pool/pool.ts";
 export type { Chunksize, PoolOptions } from "./src/pool/options.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type { ResultCallbacks } from "./src/pool/async_result.ts";

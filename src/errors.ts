@@ -19,6 +19,8 @@
  */
 export class ProcessError extends Error {
   /**
+   * Create the error.
+   *
    * @param message What went wrong.
    * @param options Standard error options (`cause`).
    */
@@ -40,6 +42,8 @@ export class ProcessError extends Error {
  */
 export class TimeoutError extends ProcessError {
   /**
+   * Create the error.
+   *
    * @param message What timed out.
    * @param options Standard error options.
    */
@@ -66,6 +70,8 @@ export class WorkerLostError extends ProcessError {
   /** The signal that ended the worker, if any. */
   readonly signal: string | undefined;
   /**
+   * Create the error.
+   *
    * @param message What happened.
    * @param info Exit code and signal.
    */
@@ -94,7 +100,11 @@ export class WorkerLostError extends ProcessError {
 export class RemoteError extends ProcessError {
   /** The stack trace as the worker printed it. */
   readonly remoteStack: string;
-  /** @param remoteStack The worker-side stack trace. */
+  /**
+   * Create the error.
+   *
+   * @param remoteStack The worker-side stack trace.
+   */
   constructor(remoteStack: string) {
     super(`Remote stack trace:\n\n${remoteStack}`);
     this.name = "RemoteError";
@@ -119,6 +129,8 @@ export class MaybeEncodingError extends ProcessError {
   /** A description of the value that could not be sent. */
   readonly value: string;
   /**
+   * Create the error.
+   *
    * @param exc The encoding error.
    * @param value Description of the value.
    */
@@ -142,7 +154,11 @@ export class MaybeEncodingError extends ProcessError {
  * ```
  */
 export class BrokenBarrierError extends ProcessError {
-  /** @param message What broke it. */
+  /**
+   * Create the error.
+   *
+   * @param message What broke it.
+   */
   constructor(message = "Barrier is broken") {
     super(message);
     this.name = "BrokenBarrierError";
@@ -159,7 +175,11 @@ export class BrokenBarrierError extends ProcessError {
  * ```
  */
 export class Empty extends ProcessError {
-  /** @param message Details. */
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
   constructor(message = "Queue is empty") {
     super(message);
     this.name = "Empty";
@@ -176,7 +196,11 @@ export class Empty extends ProcessError {
  * ```
  */
 export class Full extends ProcessError {
-  /** @param message Details. */
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
   constructor(message = "Queue is full") {
     super(message);
     this.name = "Full";

@@ -73,6 +73,8 @@ export class AsyncResult<T> {
   }
 
   /**
+   * Made by the pool for each submission; not meant to be constructed directly.
+   *
    * @param callbacks Success / error callbacks (pool internals pass them).
    */
   constructor(callbacks?: ResultCallbacks<T>) {

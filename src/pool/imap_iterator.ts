@@ -21,6 +21,31 @@ interface Waiter {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** Pool-side control of an iterator (not part of the public API). */
+export interface IMapControl {
+  /** Start reading into `feed`. */
+  start(it: IMapIterator<unknown>, feed: IMapFeed): void;
+  /** Read more input if the read-ahead allows. */
+  pump(it: IMapIterator<unknown>): void;
+  /** Fail everything not yet delivered (pool terminated). */
+  abort(it: IMapIterator<unknown>, error: unknown): void;
+}
+
+let control: IMapControl;
+
+/**
+ * The pool's handle on iterators' internals.
+ *
+ * @returns The control functions.
+ * @example
+ * ```ts ignore
+ * imapControl().pump(it);
+ * ```
+ */
+export function imapControl(): IMapControl {
+  return control;
+}
+
 /** What an iterator needs from its pool. */
 export interface IMapFeed {
   /** Submit one chunk starting at input position `index`. */
@@ -45,7 +70,7 @@ export interface IMapFeed {
  * await pool.terminate();
  * ```
  */
-export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
+export class IMapIterator<T> implements AsyncIterableIterator<T> {
   readonly #ordered: boolean;
   readonly #chunksize: number;
   readonly #limit: number;
@@ -65,6 +90,8 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
   #fatal: unknown;
 
   /**
+   * Made by `Pool.imap`/`imapUnordered`; not meant to be constructed directly.
+   *
    * @param input The iterable to map over.
    * @param ordered `true` for input order (`imap`).
    * @param chunksize Items per task.
@@ -86,18 +113,22 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
       : (input as Iterable<unknown>)[Symbol.iterator]();
   }
 
-  /**
-   * Start reading (pool internals).
-   *
-   * @param feed Where chunks go.
-   */
-  start(feed: IMapFeed): void {
-    this.#feed = feed;
-    this.pump();
+  static {
+    control = {
+      start: (it, feed) => {
+        it.#feed = feed;
+        it.#pump();
+      },
+      pump: (it) => it.#pump(),
+      abort: (it, error) => it.#abort(error),
+    };
   }
 
-  /** Read more input if the read-ahead allows (pool internals). */
-  pump(): void {
+  /** Where finished chunks go (the scheduler calls it). */
+  #sink: TaskSink = { settleTask: (task, ok, value) => this.#settleTask(task, ok, value) };
+
+  /** Read more input if the read-ahead allows. */
+  #pump(): void {
     if (this.#reading || this.#inputDone || this.#feed === undefined) return;
     if (this.#async) void this.#pumpAsync();
     else this.#pumpSync();
@@ -170,7 +201,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     const index = this.#submitted;
     this.#submitted += chunk.length;
     try {
-      this.#feed!.submit(chunk, index, this);
+      this.#feed!.submit(chunk, index, this.#sink);
     } catch (error) {
       // The chunk could not be sent (an item that can't be cloned): it fails at its position.
       this.#store(index, { ok: false, value: error, span: chunk.length });
@@ -194,14 +225,8 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     this.#endInput();
   }
 
-  /**
-   * A chunk finished (pool internals).
-   *
-   * @param task The chunk's task.
-   * @param ok Whether it succeeded.
-   * @param value Its values, or the error.
-   */
-  settleTask(task: Task, ok: boolean, value: unknown): void {
+  /** A chunk finished: its values, or its error at its first position. */
+  #settleTask(task: Task, ok: boolean, value: unknown): void {
     const count = task.target as number;
     if (ok) {
       const values = value as unknown[];
@@ -254,15 +279,11 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
 
   #wake(): void {
     while (this.#waiters.length > 0 && this.#deliver(this.#waiters[0])) this.#waiters.shift();
-    this.pump();
+    this.#pump();
   }
 
-  /**
-   * Fail everything not yet delivered (pool terminated).
-   *
-   * @param error The reason.
-   */
-  abort(error: unknown): void {
+  /** Fail everything not yet delivered (pool terminated). */
+  #abort(error: unknown): void {
     if (this.#fatal !== undefined) return;
     this.#fatal = error;
     if (!this.#inputDone) {
@@ -292,7 +313,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as Waiter["resolve"], reject };
       if (this.#waiters.length === 0 && this.#deliver(waiter)) {
-        this.pump();
+        this.#pump();
         return;
       }
       this.#waiters.push(waiter);
@@ -303,7 +324,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T>, TaskSink {
           reject(new TimeoutError(`No result within ${Math.max(0, timeout)} ms`));
         }, Math.max(0, timeout));
       }
-      this.pump();
+      this.#pump();
     });
   }
 

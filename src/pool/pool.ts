@@ -19,7 +19,7 @@ import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
 import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
-import { IMapIterator } from "./imap_iterator.ts";
+import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
 import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -37,9 +37,11 @@ export interface IMapOptions {
   readonly chunksize?: number;
 }
 
+/** A function a pool can run: any arguments, any (possibly async) result. */
 // deno-lint-ignore no-explicit-any
-type Fn = (...args: any[]) => unknown;
-type Input<T> = Iterable<T> | AsyncIterable<T>;
+export type TaskFunction = (...args: any[]) => unknown;
+/** The input of `map`-like calls: a sync or async iterable. */
+export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Default chunking of `map`/`starmap`: CPython's `ceil(n / (4 * processes))`. */
 const DEFAULT_MAP_CHUNKING: Chunksize = "python";
@@ -87,6 +89,8 @@ export class Pool implements AsyncDisposable {
   #iterators = new Set<IMapIterator<unknown>>();
 
   /**
+   * Start a pool of `processes` workers (default: the CPU count).
+   *
    * @param options The number of workers, or options.
    * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer.
    * @throws {TypeError} For an `initializer` that is not a function.
@@ -138,7 +142,7 @@ export class Pool implements AsyncDisposable {
   }
 
   #submit(
-    fn: Fn,
+    fn: TaskFunction,
     mode: TaskMode,
     payload: unknown,
     sink: TaskSink,
@@ -175,7 +179,10 @@ export class Pool implements AsyncDisposable {
    * await pool.terminate();
    * ```
    */
-  async apply<F extends Fn>(fn: F, args?: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
+  async apply<F extends TaskFunction>(
+    fn: F,
+    args?: Parameters<F>,
+  ): Promise<Awaited<ReturnType<F>>> {
     return await this.applyAsync(fn, args).get();
   }
 
@@ -197,7 +204,7 @@ export class Pool implements AsyncDisposable {
    * await pool.terminate();
    * ```
    */
-  applyAsync<F extends Fn>(
+  applyAsync<F extends TaskFunction>(
     fn: F,
     args?: Parameters<F>,
     callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>,
@@ -213,8 +220,8 @@ export class Pool implements AsyncDisposable {
   }
 
   #mapAsync<R>(
-    fn: Fn,
-    input: Input<unknown>,
+    fn: TaskFunction,
+    input: TaskInput<unknown>,
     mode: TaskMode,
     arg: unknown,
     what: string,
@@ -285,7 +292,7 @@ export class Pool implements AsyncDisposable {
    */
   async map<T, R>(
     fn: (item: T) => R,
-    iterable: Input<T>,
+    iterable: TaskInput<T>,
     chunksize?: Chunksize | { readonly chunksize?: Chunksize },
   ): Promise<Awaited<R>[]> {
     return await this.mapAsync(fn, iterable, chunksize).get();
@@ -311,7 +318,7 @@ export class Pool implements AsyncDisposable {
    */
   mapAsync<T, R>(
     fn: (item: T) => R,
-    iterable: Input<T>,
+    iterable: TaskInput<T>,
     chunksize?: Chunksize | MapAsyncOptions<Awaited<R>>,
   ): AsyncResult<Awaited<R>[]> {
     return this.#mapAsync(fn, iterable, MODE_MAP, chunksize, "Cannot map");
@@ -333,9 +340,9 @@ export class Pool implements AsyncDisposable {
    * await pool.terminate();
    * ```
    */
-  async starmap<F extends Fn>(
+  async starmap<F extends TaskFunction>(
     fn: F,
-    iterable: Input<Parameters<F>>,
+    iterable: TaskInput<Parameters<F>>,
     chunksize?: Chunksize | { readonly chunksize?: Chunksize },
   ): Promise<Awaited<ReturnType<F>>[]> {
     return await this.starmapAsync(fn, iterable, chunksize).get();
@@ -358,15 +365,20 @@ export class Pool implements AsyncDisposable {
    * await pool.terminate();
    * ```
    */
-  starmapAsync<F extends Fn>(
+  starmapAsync<F extends TaskFunction>(
     fn: F,
-    iterable: Input<Parameters<F>>,
+    iterable: TaskInput<Parameters<F>>,
     chunksize?: Chunksize | MapAsyncOptions<Awaited<ReturnType<F>>>,
   ): AsyncResult<Awaited<ReturnType<F>>[]> {
     return this.#mapAsync(fn, iterable, MODE_STARMAP, chunksize, "Cannot starmap");
   }
 
-  #imap<R>(fn: Fn, input: Input<unknown>, ordered: boolean, arg: unknown): IMapIterator<R> {
+  #imap<R>(
+    fn: TaskFunction,
+    input: TaskInput<unknown>,
+    ordered: boolean,
+    arg: unknown,
+  ): IMapIterator<R> {
     const what = ordered ? "Cannot imap" : "Cannot imapUnordered";
     this.#check(fn, what);
     const opts = chunkOptions<IMapOptions>(arg as IMapOptions);
@@ -387,7 +399,7 @@ export class Pool implements AsyncDisposable {
     const iterators = this.#iterators;
     iterators.add(it as IMapIterator<unknown>);
     scheduler.addProducer();
-    it.start({
+    imapControl().start(it as IMapIterator<unknown>, {
       submit: (items, index, sink) => this.#submit(fn, MODE_MAP, items, sink, items.length, index),
       get closing() {
         return scheduler.closing;
@@ -420,7 +432,7 @@ export class Pool implements AsyncDisposable {
    */
   imap<T, R>(
     fn: (item: T) => R,
-    iterable: Input<T>,
+    iterable: TaskInput<T>,
     chunksize?: number | IMapOptions,
   ): IMapIterator<Awaited<R>> {
     return this.#imap(fn, iterable, true, chunksize);
@@ -446,7 +458,7 @@ export class Pool implements AsyncDisposable {
    */
   imapUnordered<T, R>(
     fn: (item: T) => R,
-    iterable: Input<T>,
+    iterable: TaskInput<T>,
     chunksize?: number | IMapOptions,
   ): IMapIterator<Awaited<R>> {
     return this.#imap(fn, iterable, false, chunksize);
@@ -466,7 +478,7 @@ export class Pool implements AsyncDisposable {
   close(): void {
     if (this.#state === RUN) this.#state = CLOSE;
     this.#scheduler.close();
-    for (const it of this.#iterators) it.pump();
+    for (const it of this.#iterators) imapControl().pump(it);
   }
 
   /**
@@ -484,7 +496,7 @@ export class Pool implements AsyncDisposable {
   async terminate(): Promise<void> {
     this.#state = TERMINATE;
     const error = new ProcessError("Pool terminated before the task finished");
-    for (const it of this.#iterators) it.abort(error);
+    for (const it of this.#iterators) imapControl().abort(it, error);
     await this.#scheduler.terminate();
   }
 

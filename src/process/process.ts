@@ -80,6 +80,8 @@ export class Process {
   #joiners = 0;
 
   /**
+   * Describe a process to run; nothing starts before `start()`.
+   *
    * @param options Target, arguments, name, daemon flag, context and module.
    * @throws {TypeError} When `target` is not a function that can be sent, or `args` is not iterable.
    * @throws {RangeError} When `context` is neither `"thread"` nor `"process"`.
