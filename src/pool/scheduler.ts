@@ -28,16 +28,13 @@ import { findUncloneable } from "../transport/clone_check.ts";
 import { packedBuffers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
+import { TaskQueue } from "./task_queue.ts";
 import { WorkerSlot } from "./worker_slot.ts";
 
 const TARGET_QUEUE_MS = 4;
 const MAX_WINDOW = 4096;
 const STOP_GRACE_MS = 5000;
 let workerCounter = 0;
-
-function isSource(entry: Task | TaskSource): entry is TaskSource {
-  return typeof (entry as TaskSource).nextTask === "function";
-}
 
 /** What the scheduler needs to start workers. */
 export interface SchedulerConfig {
@@ -57,11 +54,8 @@ export class Scheduler {
   #backend: Backend | undefined;
   #slots: WorkerSlot[] = [];
   /** Tasks, and sources that cut tasks lazily, in submission order. */
-  #queue: (Task | TaskSource)[] = [];
-  #queueHead = 0;
-  #plainQueued = 0;
+  #queue = new TaskQueue();
   #started = false;
-  #sources = new Set<TaskSource>();
   #dispatchQueued = false;
   #taskMs: number | undefined;
   #broken: unknown;
@@ -78,7 +72,7 @@ export class Scheduler {
       (backend) => {
         if (this.#terminated) return;
         this.#backend = backend;
-        if (!config.lazy || this.#queueHead < this.#queue.length) this.#startWorkers();
+        if (!config.lazy || this.#queue.size > 0) this.#startWorkers();
       },
       (error) =>
         this.#break(new ProcessError(`Cannot start pool: ${String(error)}`, { cause: error })),
@@ -130,8 +124,6 @@ export class Scheduler {
 
   #enqueue(entry: Task | TaskSource): void {
     this.#queue.push(entry);
-    if (isSource(entry)) this.#sources.add(entry);
-    else this.#plainQueued++;
     if (!this.#dispatchQueued) {
       this.#dispatchQueued = true;
       queueMicrotask(() => this.#dispatch());
@@ -140,7 +132,7 @@ export class Scheduler {
 
   /** Number of tasks queued or running. */
   get outstanding(): number {
-    let n = this.#queue.length - this.#queueHead;
+    let n = this.#queue.size;
     for (const slot of this.#slots) n += slot.pending;
     return n;
   }
@@ -238,7 +230,7 @@ export class Scheduler {
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
     if (!this.#started) return this.#startWorkers();
     const window = this.#window();
-    while (this.#queueHead < this.#queue.length) {
+    while (this.#queue.size > 0) {
       let best: WorkerSlot | undefined;
       let accepting = 0;
       for (const slot of this.#slots) {
@@ -247,47 +239,15 @@ export class Scheduler {
         if (best === undefined || slot.pending < best.pending) best = slot;
       }
       if (best === undefined) break;
-      let n = Math.min(window - best.pending, Math.ceil(this.#queuedEstimate() / accepting));
+      let n = Math.min(window - best.pending, Math.ceil(this.#queue.estimate() / accepting));
       const max = this.#config.maxtasksperchild;
       if (max !== undefined) n = Math.min(n, max - best.assigned);
       this.#send(best, Math.max(1, n));
     }
-    if (this.#queueHead === this.#queue.length) {
-      this.#queue = [];
-      this.#queueHead = 0;
-    }
-  }
-
-  /** Tasks queued, counting what the queued sources have left to cut. */
-  #queuedEstimate(): number {
-    let n = this.#plainQueued;
-    for (const source of this.#sources) n += Math.max(1, source.estimate());
-    return n;
-  }
-
-  #take(n: number): Task[] {
-    const tasks: Task[] = [];
-    const queue = this.#queue;
-    while (tasks.length < n && this.#queueHead < queue.length) {
-      const entry = queue[this.#queueHead];
-      if (isSource(entry)) {
-        const task = entry.nextTask();
-        if (task !== undefined) {
-          tasks.push(task);
-          continue;
-        }
-        this.#sources.delete(entry);
-      } else {
-        tasks.push(entry);
-        this.#plainQueued--;
-      }
-      queue[this.#queueHead++] = undefined as unknown as Task;
-    }
-    return tasks;
   }
 
   #send(slot: WorkerSlot, n: number): boolean {
-    const tasks = this.#take(n);
+    const tasks = this.#queue.take(n);
     if (tasks.length === 0) return false;
     const fns: SourceFunction[] = [];
     const batch: unknown[] = [];
@@ -451,15 +411,7 @@ export class Scheduler {
   }
 
   #rejectAll(error: unknown): void {
-    const queued = this.#queue.slice(this.#queueHead);
-    this.#queue = [];
-    this.#queueHead = 0;
-    this.#plainQueued = 0;
-    this.#sources.clear();
-    for (const entry of queued) {
-      if (isSource(entry)) entry.abandon(error);
-      else entry.sink.settleTask(entry, false, error);
-    }
+    this.#queue.fail(error);
     for (const slot of this.#slots) {
       for (const task of slot.drain()) task.sink.settleTask(task, false, error);
     }

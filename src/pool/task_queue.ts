@@ -1,0 +1,95 @@
+/**
+ * The pool's queue of work not yet sent: plain tasks, and sources that cut
+ * their tasks lazily (a `map` call), in submission order.
+ *
+ * @module
+ */
+import type { Task, TaskSource } from "./task.ts";
+
+function isSource(entry: Task | TaskSource): entry is TaskSource {
+  return typeof (entry as TaskSource).nextTask === "function";
+}
+
+/** First in, first out; taking from a source cuts its next task. */
+export class TaskQueue {
+  #entries: (Task | TaskSource)[] = [];
+  #head = 0;
+  #plain = 0;
+  #sources = new Set<TaskSource>();
+
+  /** Number of entries (a source counts once, whatever it has left). */
+  get size(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  /**
+   * Add a task or a source at the end.
+   *
+   * @param entry The task or source.
+   */
+  push(entry: Task | TaskSource): void {
+    this.#entries.push(entry);
+    if (isSource(entry)) this.#sources.add(entry);
+    else this.#plain++;
+  }
+
+  /**
+   * About how many tasks are queued, counting what sources have left to cut.
+   *
+   * @returns The estimate.
+   */
+  estimate(): number {
+    let n = this.#plain;
+    for (const source of this.#sources) n += Math.max(1, source.estimate());
+    return n;
+  }
+
+  /**
+   * Take up to `n` tasks from the front.
+   *
+   * @param n How many at most.
+   * @returns The tasks, in order (fewer when the queue runs dry).
+   */
+  take(n: number): Task[] {
+    const tasks: Task[] = [];
+    const entries = this.#entries;
+    while (tasks.length < n && this.#head < entries.length) {
+      const entry = entries[this.#head];
+      if (isSource(entry)) {
+        const task = entry.nextTask();
+        if (task !== undefined) {
+          tasks.push(task);
+          continue;
+        }
+        this.#sources.delete(entry);
+      } else {
+        tasks.push(entry);
+        this.#plain--;
+      }
+      entries[this.#head++] = undefined as unknown as Task;
+    }
+    if (this.#head === entries.length) this.#reset();
+    return tasks;
+  }
+
+  /**
+   * Settle everything queued with `error` and empty the queue.
+   *
+   * @param error The reason.
+   */
+  fail(error: unknown): void {
+    const entries = this.#entries.slice(this.#head);
+    this.#reset();
+    for (const entry of entries) {
+      if (isSource(entry)) entry.abandon(error);
+      else entry.sink.settleTask(entry, false, error);
+    }
+  }
+
+  #reset(): void {
+    this.#entries = [];
+    this.#head = 0;
+    this.#plain = 0;
+    this.#sources.clear();
+  }
+}
