@@ -21,6 +21,7 @@ import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
+import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
 import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Task, TaskSink } from "./task.ts";
@@ -123,6 +124,7 @@ export class Pool implements AsyncDisposable {
       maxtasksperchild: max,
       lazy: opts.lazy === true,
     });
+    trackOpenPool(this);
   }
 
   /** OS pids of the current workers (process context; empty for threads). */
@@ -498,6 +500,7 @@ export class Pool implements AsyncDisposable {
     const error = new ProcessError("Pool terminated before the task finished");
     for (const it of this.#iterators) imapControl().abort(it, error);
     await this.#scheduler.terminate();
+    forgetOpenPool(this);
   }
 
   /**
@@ -519,6 +522,7 @@ export class Pool implements AsyncDisposable {
   async join(): Promise<void> {
     if (this.#state === RUN) throw new ProcessError("Pool is still running");
     await this.#scheduler.join();
+    forgetOpenPool(this);
   }
 
   /**

@@ -188,6 +188,7 @@ export class Scheduler {
     const slots = this.#slots.slice();
     await Promise.all(slots.map((slot) => {
       if (slot.state !== "dead") slot.state = "stopping";
+      slot.updateRef();
       void slot.handle.terminate();
       return slot.exited;
     }));

@@ -13,6 +13,7 @@ import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { addChild, removeChild } from "./children.ts";
+import { stopDaemonsAtExit } from "./daemon_exit.ts";
 import { exitCodeOf } from "./exit_code.ts";
 import { getIdentity } from "./identity.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
@@ -177,6 +178,7 @@ export class Process {
     this.#state = "started";
     this.#exited = new Promise((resolve) => (this.#markExited = resolve));
     addChild(this);
+    if (this.#daemon) stopDaemonsAtExit();
     return this.#spawn(args as unknown[]);
   }
 

@@ -19,10 +19,10 @@ for (const context of CONTEXTS) {
 
 for (const context of CONTEXTS) {
   describe(`the parent exits by itself (${context} context)`, () => {
-    it("after pool.join() and with a daemon Process still running; no child pid is left", async () => {
+    it("after pool.join(), with a daemon and an open pool; both ended first, no child left", async () => {
       const result = await runScript(fixture("process_exits.ts"), [context]);
-      assert.equal(result.code, 0, result.stderr);
-      const line = result.stdout.trim().split("\n").at(-1)!;
+      assert.equal(result.code, 0, `signal ${result.signal}, stderr: ${result.stderr}`);
+      const [line, atExit] = result.stdout.trim().split("\n").slice(-2);
       const { squares, pids, daemonAlive } = JSON.parse(line) as {
         squares: number[];
         pids: number[];
@@ -30,7 +30,8 @@ for (const context of CONTEXTS) {
       };
       assert.deepEqual(squares, [1, 4, 9, 16]);
       assert.equal(daemonAlive, true);
-      assert.equal(pids.length, context === "process" ? 4 : 0);
+      assert.equal(pids.length, context === "process" ? 5 : 0);
+      assert.deepEqual(JSON.parse(atExit), { daemonExitcode: -15, poolOpen: false });
       assert.deepEqual(await waitGone(pids), []);
     });
   });
