@@ -35,6 +35,32 @@ import type { Context } from "../runtime/types.ts";
 const revivers = new Map<string, (state: unknown) => unknown>();
 
 /**
+ * A marker arrived whose tag has no registered reviver: the module of that
+ * class has not been loaded on this side (workers load them on first need).
+ *
+ * @example
+ * ```ts
+ * import { decodeShared, MissingReviverError } from "./shareable.ts";
+ * try {
+ *   decodeShared({ __mpShared: "Nope", state: 0 });
+ * } catch (error) {
+ *   console.log(error instanceof MissingReviverError); // true
+ * }
+ * ```
+ */
+export class MissingReviverError extends TypeError {
+  /** The marker's tag. */
+  readonly tag: string;
+
+  /** @param tag The tag nobody registered. */
+  constructor(tag: string) {
+    super(`Cannot revive shared object: no reviver registered for '${tag}'`);
+    this.name = "MissingReviverError";
+    this.tag = tag;
+  }
+}
+
+/**
  * Register how to revive objects of one tag on the receiving side.
  *
  * @param tag The `__mpShared` tag.
@@ -132,7 +158,7 @@ export function encodeShared(value: unknown, context: Context): unknown {
  *
  * @param value A value received from the other side.
  * @returns The value with live objects in place of markers.
- * @throws {TypeError} When a marker's tag has no registered reviver.
+ * @throws {MissingReviverError} When a marker's tag has no registered reviver.
  * @example
  * ```ts
  * import { decodeShared } from "./shareable.ts";
@@ -157,9 +183,7 @@ export function decodeShared(value: unknown): unknown {
   const tag = (value as Partial<SharedMarker>).__mpShared;
   if (typeof tag === "string") {
     const revive = revivers.get(tag);
-    if (revive === undefined) {
-      throw new TypeError(`Cannot revive shared object: no reviver registered for '${tag}'`);
-    }
+    if (revive === undefined) throw new MissingReviverError(tag);
     return revive((value as SharedMarker).state);
   }
   let out: Record<string, unknown> | undefined;

@@ -1,7 +1,8 @@
 /**
  * Worker entry module: every pool worker and `Process` (thread or child
  * process) starts here. It connects to the parent, takes on its identity,
- * registers the revivers of shareable objects, and runs its role.
+ * and runs its role. The shareable classes (locks, queues, shared values)
+ * are loaded when a task's arguments first hold one (see `revive.ts`).
  *
  * @module
  */
@@ -9,7 +10,6 @@ import "../runtime/early_messages.ts";
 import { connectParent } from "../runtime/parent_port.ts";
 import { setIdentity } from "../process/identity.ts";
 import type { PoolWorkerData, ProcessWorkerData } from "../transport/protocol.ts";
-import "../transport/revivers.ts";
 
 const port = await connectParent();
 const data = port.workerData as PoolWorkerData | ProcessWorkerData;

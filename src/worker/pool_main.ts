@@ -17,7 +17,6 @@ import {
   type TasksMessage,
 } from "../transport/protocol.ts";
 import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
-import { decodeShared } from "../transport/shareable.ts";
 import { packedBuffers, packNumbers } from "../transport/numeric_pack.ts";
 import {
   type AnyFunction,
@@ -27,6 +26,7 @@ import {
   loadModule,
   resolveFunction,
 } from "./functions.ts";
+import { decodeArgs } from "./revive.ts";
 
 /** Results are sent at least this often while a long batch runs (ms). */
 const FLUSH_INTERVAL_MS = 1;
@@ -168,7 +168,8 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       let value: unknown;
       try {
         const fn = fnFor(key);
-        const args = decodeShared(payload) as unknown[];
+        let args = decodeArgs(payload) as unknown[];
+        if (args instanceof Promise) args = await args;
         if (mode === MODE_APPLY) {
           value = fn(...args);
           if (isThenable(value)) value = await value;
@@ -224,7 +225,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     if (data.module !== undefined) await loadModule(data.module);
     if (data.initializer !== undefined) {
       const init = resolveFunction(data.initializer);
-      const r = init(...(decodeShared(data.initargs) as unknown[]));
+      const r = init(...(await decodeArgs(data.initargs) as unknown[]));
       if (isThenable(r)) await r;
     }
   } catch (error) {

@@ -10,7 +10,7 @@ import { getIdentity, setIdentity } from "../process/identity.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import type { ProcessWorkerData } from "../transport/protocol.ts";
 import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
-import { decodeShared } from "../transport/shareable.ts";
+import { decodeArgs } from "./revive.ts";
 import { loadModule, resolveFunction } from "./functions.ts";
 
 function describeError(error: unknown): string {
@@ -49,7 +49,7 @@ export async function runProcess(port: ParentPort, data: ProcessWorkerData): Pro
   try {
     if (data.module !== undefined) await loadModule(data.module);
     const target = resolveFunction(data.target);
-    const args = decodeShared(data.args) as unknown[];
+    const args = await decodeArgs(data.args) as unknown[];
     await target(...args);
   } catch (error) {
     console.error(`Process ${data.name}:\n${describeError(error)}`);
