@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { inWorkerThread } from "../runtime/parent_port.ts";
+import { inWorkerThread } from "../runtime/in_worker.ts";
 import { getIdentity } from "./identity.ts";
 
 /** A description of a running program or worker. */

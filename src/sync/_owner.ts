@@ -25,7 +25,7 @@
  * @module
  */
 import { getIdentity } from "../process/identity.ts";
-import { inWorkerThread } from "../runtime/parent_port.ts";
+import { inWorkerThread } from "../runtime/in_worker.ts";
 
 /** Table cells before the per-thread slots: the id counter, the epoch (s). */
 const COUNTER = 0;
