@@ -16,13 +16,8 @@
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
 import { getIdentity } from "../process/identity.ts";
-import {
-  callParent,
-  callParentSync,
-  registerRpcTarget,
-  type RpcTarget,
-  syncRpcAddress,
-} from "../transport/rpc.ts";
+import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import { Channel, READER_CLOSED, WRITER_CLOSED } from "./_channel.ts";
 import {
   getAsync,

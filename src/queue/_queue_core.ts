@@ -22,13 +22,8 @@
  */
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
-import {
-  callParent,
-  callParentSync,
-  registerRpcTarget,
-  type RpcTarget,
-  syncRpcAddress,
-} from "../transport/rpc.ts";
+import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import { getIdentity } from "../process/identity.ts";
 import { Channel, type GetOutcome, type PutStatus } from "./_channel.ts";
 import { getAsync, getSync, joinAsync, joinSync, putAsync, putSync } from "./_ops.ts";

@@ -20,7 +20,8 @@
  *
  * @module
  */
-import { callParent, callParentSync, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { callParentSync } from "../transport/rpc_sync.ts";
 import { ownerId } from "./_owner.ts";
 
 const ids = new WeakMap<object, string>();

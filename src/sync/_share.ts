@@ -9,7 +9,8 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import { callParent, registerRpcTarget, type RpcTarget, syncRpcAddress } from "../transport/rpc.ts";
+import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { syncRpcAddress } from "../transport/rpc_sync.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
 import { adoptOwnerTable, ownerTable } from "./_owner.ts";
 import { proxyFor, Remote, serve, served } from "./_remote.ts";

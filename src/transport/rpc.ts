@@ -7,12 +7,12 @@
  * through the parent port; the reply `{ t: "rpcReply", id, ok, value }` is
  * routed back by the worker bootstrap through `handleRpcReply()`.
  * Main side: the pool / process owner routes every `t: "rpc"` message of a
- * worker to `serveRpc()`.
+ * worker to `serveRpc()`. The blocking forms for child processes live in
+ * `rpc_sync.ts`, so that workers load the synchronous channel only when used.
  *
  * @module
  */
 import { BrokenBarrierError, Empty, Full, ProcessError, TimeoutError } from "../errors.ts";
-import { callSync, syncChannelAddress } from "../runtime/sync_channel.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import { decodeError, encodeError, type WireError } from "./error_codec.ts";
 
@@ -43,7 +43,18 @@ const LIBRARY_ERRORS: Record<string, new (message?: string) => Error> = {
   Full,
 };
 
-function rebuildError(wire: WireError): unknown {
+/**
+ * Rebuild an error a parent-side method threw: the library's own error
+ * classes by name, anything else through the error codec.
+ *
+ * @param wire The encoded error.
+ * @returns The error to throw.
+ * @example
+ * ```ts ignore
+ * throw rebuildError(reply.value as WireError);
+ * ```
+ */
+export function rebuildError(wire: WireError): unknown {
   const Ctor = LIBRARY_ERRORS[wire.name];
   if (Ctor === undefined || wire.thrown !== undefined) return decodeError(wire);
   const error = new Ctor(wire.message);
@@ -127,53 +138,6 @@ export function dispatchRpc(
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-/**
- * Main side: the address of the synchronous channel on which child processes
- * call registered objects with `callParentSync()` (listening from the first
- * call on).
- *
- * @returns The address, to send to children.
- * @example
- * ```ts ignore
- * const address = syncRpcAddress();
- * ```
- */
-export function syncRpcAddress(): string {
-  return syncChannelAddress((request) => {
-    const { target, method, args } = request as Omit<RpcRequest, "t" | "id">;
-    return dispatchRpc(target, method, args).then(
-      (value) => ({ ok: true, value }),
-      (error) => ({ ok: false, value: encodeError(error) }),
-    );
-  });
-}
-
-/**
- * Child-process side: call a method of a parent-owned object, blocking the
- * thread until the answer arrives (for the `...Sync` forms).
- *
- * @param address The parent's `syncRpcAddress()`.
- * @param target The object's id.
- * @param method The method name.
- * @param args Cloneable arguments.
- * @returns The method's result.
- * @throws {Error} What the parent's method threw (rebuilt), or a channel failure.
- * @example
- * ```ts ignore
- * callParentSync(address, "Lock:1:1", "locked", []);
- * ```
- */
-export function callParentSync(
-  address: string,
-  target: string,
-  method: string,
-  args: readonly unknown[],
-): unknown {
-  const reply = callSync(address, { target, method, args }) as { ok: boolean; value: unknown };
-  if (reply.ok) return reply.value;
-  throw rebuildError(reply.value as WireError);
 }
 
 /**
