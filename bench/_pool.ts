@@ -40,9 +40,14 @@ export interface LoadedPool {
   readonly reason?: string;
 }
 
+/** Which build of our package the benchmarks load. */
+export type PackageEntry = "source" | "dist";
+
 /**
- * Imports `Pool` from the package entry (`mod.ts`).
+ * Imports `Pool` from the package entry: the TypeScript sources (`mod.ts`), or the
+ * JavaScript that `npm install` delivers (`dist/mod.js`, built by `npm run build`).
  *
+ * @param entry `"source"` (default) or `"dist"`.
  * @returns The constructor, or `null` with the reason.
  * @example
  * ```ts
@@ -51,13 +56,14 @@ export interface LoadedPool {
  * console.log(Pool ? "ok" : reason);
  * ```
  */
-export async function loadPool(): Promise<LoadedPool> {
+export async function loadPool(entry: PackageEntry = "source"): Promise<LoadedPool> {
+  const file = entry === "dist" ? "../dist/mod.js" : "../mod.ts";
   try {
-    const mod = await import(new URL("../mod.ts", import.meta.url).href) as { Pool?: PoolCtor };
-    if (typeof mod.Pool !== "function") return { Pool: null, reason: "mod.ts exports no Pool" };
+    const mod = await import(new URL(file, import.meta.url).href) as { Pool?: PoolCtor };
+    if (typeof mod.Pool !== "function") return { Pool: null, reason: `${file} exports no Pool` };
     return { Pool: mod.Pool };
   } catch (e) {
-    return { Pool: null, reason: `cannot import mod.ts: ${(e as Error).message?.split("\n")[0]}` };
+    return { Pool: null, reason: `cannot import ${file}: ${(e as Error).message?.split("\n")[0]}` };
   }
 }
 

@@ -9,7 +9,8 @@
  *
  * Flags: `--suites` (comma list of task_cost, peers, chunking, imap, scaling), `--scale`
  * (smoke, quick, full; default quick), `--contexts` (default `thread,process`), `--outdir`
- * (writes `<suite>.<runtime>.json` there; default: print the JSON).
+ * (writes `<suite>.<runtime>.json` there; default: print the JSON), `--entry` (`source`:
+ * mod.ts, the default; `dist`: the built npm package, dist/mod.js).
  *
  * @module
  */
@@ -17,7 +18,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { isMain, machineInfo, parseFlags, progress, scriptArgs } from "./_env.ts";
-import { closeProblems, type Context, loadPool, type PoolCtor, workingContexts } from "./_pool.ts";
+import {
+  closeProblems,
+  type Context,
+  loadPool,
+  type PackageEntry,
+  type PoolCtor,
+  workingContexts,
+} from "./_pool.ts";
 import {
   type ScaleName,
   SCALES,
@@ -51,6 +59,7 @@ export interface Prepared {
  * Loads our Pool and finds which of the wanted contexts start and compute here.
  *
  * @param wanted Contexts to try.
+ * @param entry Which build of the package to load.
  * @returns The Pool (or null), the working contexts and notes on the others.
  * @example
  * ```ts
@@ -58,9 +67,13 @@ export interface Prepared {
  * console.log((await prepare(["thread"])).contexts);
  * ```
  */
-export async function prepare(wanted: readonly Context[]): Promise<Prepared> {
-  const { Pool, reason } = await loadPool();
+export async function prepare(
+  wanted: readonly Context[],
+  entry: PackageEntry = "source",
+): Promise<Prepared> {
+  const { Pool, reason } = await loadPool(entry);
   const notes: string[] = reason ? [`our Pool: ${reason}`] : [];
+  if (entry === "dist") notes.push("our Pool: the built npm package (dist/mod.js, JavaScript)");
   if (!Pool) return { Pool, contexts: [], notes };
   const found = await workingContexts(Pool, wanted);
   return { Pool, contexts: found.ok, notes: [...notes, ...found.notes] };
@@ -137,7 +150,8 @@ if (isMain(import.meta)) {
   const suites = String(flags.suites ?? flags.suite ?? "task_cost").split(",");
   const scale = String(flags.scale ?? "quick") as ScaleName;
   const contexts = String(flags.contexts ?? "thread,process").split(",") as Context[];
-  const prepared = await prepare(contexts);
+  const entry = flags.entry === "dist" ? "dist" : "source";
+  const prepared = await prepare(contexts, entry);
   const runtime = machineInfo().runtime;
   for (const suite of suites) {
     let result: SuiteResult;
