@@ -25,7 +25,7 @@ import type {
 } from "../transport/protocol.ts";
 import { MODE_APPLY, STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
 import { findUncloneable } from "../transport/clone_check.ts";
-import { packedBuffers } from "../transport/numeric_pack.ts";
+import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
@@ -326,7 +326,11 @@ export class Scheduler {
       const status = batch[i + 1];
       const value = batch[i + 2];
       if (status === STATUS_OK) {
-        task.sink.settleTask(task, true, value instanceof Float64Array ? Array.from(value) : value);
+        task.sink.settleTask(
+          task,
+          true,
+          value instanceof Float64Array ? unpackNumbers(value) : value,
+        );
       } else if (status === STATUS_ENCODING) {
         const failure = value as WireEncodingFailure;
         task.sink.settleTask(
