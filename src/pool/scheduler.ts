@@ -25,6 +25,7 @@ import type {
 } from "../transport/protocol.ts";
 import { MODE_APPLY, STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
 import { findUncloneable } from "../transport/clone_check.ts";
+import { jsonBatch, readBatch } from "../transport/json_batch.ts";
 import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
@@ -261,9 +262,11 @@ export class Scheduler {
       batch.push(0, task.key, task.mode, task.payload);
     }
     try {
+      const text = this.#backend!.jsonBatches ? jsonBatch(batch, 4, 3) : undefined;
+      const wire = text ?? batch;
       slot.handle.post(
-        fns.length > 0 ? { t: "tasks", fns, batch } : { t: "tasks", batch },
-        packedBuffers(batch, 4, 3),
+        fns.length > 0 ? { t: "tasks", fns, batch: wire } : { t: "tasks", batch: wire },
+        text === undefined ? packedBuffers(batch, 4, 3) : undefined,
       );
       for (const task of tasks) {
         task.payload = undefined;
@@ -302,7 +305,7 @@ export class Scheduler {
   #onMessage(slot: WorkerSlot, message: FromWorker | RpcRequest): void {
     switch (message.t) {
       case "results":
-        this.#onResults(slot, message.batch, (message as { busy?: number }).busy ?? 0);
+        this.#onResults(slot, readBatch(message.batch), message.busy ?? 0);
         break;
       case "initError":
         this.#break(

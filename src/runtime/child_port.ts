@@ -9,6 +9,7 @@
 import process from "node:process";
 import * as v8 from "node:v8";
 import { detectRuntime } from "./detect.ts";
+import { jsonBatchesOn } from "./ipc_batches.ts";
 import type { ParentPort } from "./types.ts";
 
 const INIT_KEY = "__seedMpInit";
@@ -88,6 +89,7 @@ export function connectChildParent(): Promise<ParentPort> {
     return {
       context: "process",
       workerData,
+      jsonBatches: jsonBatchesOn(detectRuntime()),
       pid: process.pid,
       post: (message) => post(message),
       onMessage: (next) => {

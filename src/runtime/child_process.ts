@@ -34,6 +34,7 @@ import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
 import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+import { jsonBatchesOn } from "./ipc_batches.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
@@ -264,6 +265,7 @@ export function createChildProcessBackend(runtime: RuntimeName): Backend {
     runtime,
     context: "process",
     sharesMemory: false,
+    jsonBatches: jsonBatchesOn(runtime),
     spawn: (options) => new ChildProcessHandle(runtime, options),
   };
 }

@@ -68,6 +68,12 @@ export interface Backend {
   readonly context: Context;
   /** Whether a `SharedArrayBuffer` posted to a worker is shared memory there. */
   readonly sharesMemory: boolean;
+  /**
+   * Whether task and result batches should travel as JSON text when JSON
+   * carries them exactly (see `transport/json_batch.ts`): true where the
+   * channel's structured-clone serializer is much slower than JSON.
+   */
+  readonly jsonBatches?: boolean;
   /** Start one worker. Never throws for a bad entry URL; that arrives via `onExit`. */
   spawn(options: SpawnOptions): WorkerHandle;
 }
@@ -78,6 +84,8 @@ export interface ParentPort {
   readonly context: Context;
   /** The `workerData` given to `spawn()`. */
   readonly workerData: unknown;
+  /** Whether result batches should travel as JSON text when exact (see `Backend.jsonBatches`). */
+  readonly jsonBatches?: boolean;
   /** Send a structured-clonable message to the parent. */
   post(message: unknown, transfer?: Transferable[]): void;
   /** Register the (single) listener for messages from the parent. */

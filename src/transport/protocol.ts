@@ -73,7 +73,8 @@ export interface TasksMessage {
   readonly t: "tasks";
   /** Functions this worker has not seen yet. */
   readonly fns?: readonly SourceFunction[];
-  readonly batch: readonly unknown[];
+  /** Flat: 0, function key, mode, payload, ...; or its JSON text (see `json_batch.ts`). */
+  readonly batch: readonly unknown[] | string;
 }
 
 /** main → worker: finish what you hold, then exit 0. */
@@ -95,7 +96,10 @@ export interface InitErrorMessage {
 /** worker → main: results, flat: taskId, status, value, ... */
 export interface ResultsMessage {
   readonly t: "results";
-  readonly batch: readonly unknown[];
+  /** Flat: taskId, status, value, ...; or its JSON text (see `json_batch.ts`). */
+  readonly batch: readonly unknown[] | string;
+  /** Worker milliseconds the batch's tasks took. */
+  readonly busy?: number;
 }
 
 /** A result that could not be cloned (becomes `MaybeEncodingError`). */

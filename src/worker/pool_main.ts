@@ -16,6 +16,7 @@ import {
   STATUS_OK,
   type TasksMessage,
 } from "../transport/protocol.ts";
+import { jsonBatch, readBatch } from "../transport/json_batch.ts";
 import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
 import { packedBuffers, packNumbers } from "../transport/numeric_pack.ts";
 import {
@@ -121,7 +122,9 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   };
 
   const post = (batch: unknown[]): void => {
-    port.post({ t: "results", batch, busy }, packedBuffers(batch, 3, 2));
+    const text = port.jsonBatches ? jsonBatch(batch, 3, -1) : undefined;
+    if (text !== undefined) port.post({ t: "results", batch: text, busy });
+    else port.post({ t: "results", batch, busy }, packedBuffers(batch, 3, 2));
   };
 
   const flush = (): void => {
@@ -209,7 +212,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
           sources.set(id, source);
         }
       }
-      const batch = m.batch;
+      const batch = readBatch(m.batch);
       for (let i = 0; i < batch.length; i++) queue.push(batch[i]);
       if (ready && !running) void drain();
     } else if (m.t === "stop") {
