@@ -7,12 +7,14 @@
  * - `"static"`: one chunk per worker, `ceil(n / P)`.
  * - `"guided"`: guided self-scheduling, `max(ceil(R / P), k)` over the remaining `R`.
  * - `"factoring"`: batches of `P` chunks of `ceil(R / (2 * P))` each.
- * - `"auto"`: adaptive. Each chunk holds about `targetChunkMs` of work at the per-item time
- *   measured on finished chunks (a moving average) (fed through {@linkcode ChunkPlanner.observe}), never more
- *   than Python's `ceil(n / 4P)`; 1/16 of Python's size until something was measured (single
- *   items when the total is unknown). Fine chunks keep
- *   skewed workloads balanced to within about `targetChunkMs` at the end, while the pool's
- *   transport batching keeps their per-message cost low; trivial items get large chunks.
+ * - `"auto"` (the default of `Pool.map`): adaptive. Each chunk holds about `targetChunkMs` of
+ *   work at the per-item time measured on finished chunks (a moving average, fed through
+ *   {@linkcode ChunkPlanner.observe}), never more than Python's `ceil(n / 4P)`; 1/16 of
+ *   Python's size until something was measured (single items when the total is unknown).
+ *   Like factoring, no chunk takes more than `1/(2P)` of what is left, so the last chunks
+ *   shrink (down to a quarter of `targetChunkMs` of work) and the workers finish together.
+ *   Fine chunks keep skewed workloads balanced, while the pool's transport batching keeps
+ *   their per-message cost low; trivial items get large chunks.
  * - a positive integer: every chunk has that size (the last one may be smaller).
  *
  * @module
@@ -58,6 +60,8 @@ export const CHUNK_STRATEGIES: readonly ChunkStrategy[] = Object.freeze([
 
 const STRATEGY_LIST = CHUNK_STRATEGIES.map((s) => `"${s}"`).join(", ");
 const MAX_CHUNK = 2 ** 30;
+/** `"auto"`'s last chunks shrink down to `targetChunkMs / TAIL_DIVISOR` of work. */
+const TAIL_DIVISOR = 4;
 const EWMA_WEIGHT = 0.5;
 const PROBE_DIVISOR = 16;
 
@@ -234,14 +238,18 @@ class AutoPlanner implements ChunkPlanner {
   readonly strategy: ChunkStrategy = "auto";
   remaining: number;
   #min: number;
+  #workers: number;
   #cap: number;
   #size: number;
   #targetMs: number;
   #perItem: number | undefined;
+  #tailFloor: number;
 
   constructor(total: number, workers: number, min: number, targetMs: number) {
     this.remaining = total;
     this.#min = min;
+    this.#tailFloor = min;
+    this.#workers = workers;
     this.#targetMs = targetMs;
     this.#cap = Number.isFinite(total) ? Math.max(pythonChunksize(total, workers), min) : MAX_CHUNK;
     // Until measured: 1/16 of Python's size (at most 1/64 of a worker's share per chunk).
@@ -249,7 +257,13 @@ class AutoPlanner implements ChunkPlanner {
   }
 
   next(): number {
-    const n = Math.min(this.#size, this.remaining);
+    // Factoring's tail: never more than 1/(2P) of what is left, so the last
+    // chunks shrink and the workers finish together.
+    // Down to a quarter of the target work, where per-chunk cost would start to show.
+    const tail = Number.isFinite(this.remaining)
+      ? Math.max(this.#tailFloor, Math.ceil(this.remaining / (2 * this.#workers)))
+      : this.#size;
+    const n = Math.min(this.#size, tail, this.remaining);
     this.remaining -= n;
     return n;
   }
@@ -264,6 +278,7 @@ class AutoPlanner implements ChunkPlanner {
       : this.#perItem + EWMA_WEIGHT * (x - this.#perItem);
     const floor = this.#perItem > 0 ? Math.ceil(this.#targetMs / this.#perItem) : MAX_CHUNK;
     this.#size = Math.min(this.#cap, Math.max(this.#min, floor));
+    this.#tailFloor = Math.min(this.#size, Math.max(this.#min, Math.ceil(floor / TAIL_DIVISOR)));
   }
 }
 

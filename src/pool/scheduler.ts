@@ -218,7 +218,11 @@ export class Scheduler {
   #window(): number {
     const ms = this.#taskMs;
     if (ms === undefined) return 2;
-    const n = Math.ceil(TARGET_QUEUE_MS / Math.max(ms, 1e-4));
+    // Near the end of the queued work, hold less of it in each worker: what a
+    // worker holds when the queue runs dry is the imbalance at the finish.
+    const left = this.#queue.estimate() * ms / (2 * Math.max(1, this.#slots.length));
+    const depth = Math.min(TARGET_QUEUE_MS, left);
+    const n = Math.ceil(depth / Math.max(ms, 1e-4));
     return Math.min(MAX_WINDOW, Math.max(ms < 20 ? 2 : 1, n));
   }
 

@@ -120,7 +120,16 @@ describe("planChunks()", () => {
     assert.equal(plan.next(), 100);
     plan.observe(100, 1);
     const rest = drain(plan);
-    assert.ok(rest.slice(0, -1).every((s) => s === 100));
+    assert.equal(rest.reduce((a, b) => a + b, 0), 1_000_000 - 7813 - 100);
+    // 100 per chunk until the tail: no chunk takes more than 1/(2P) of what is left,
+    // so the last ones shrink, down to a quarter of the target work (25 items).
+    let left = 1_000_000 - 7813 - 100;
+    for (const size of rest) {
+      const expected = Math.min(100, Math.max(25, Math.ceil(left / 4)), left);
+      assert.equal(size, expected, `with ${left} left`);
+      left -= size;
+    }
+    assert.ok(rest.slice(-8).some((s) => s < 100), "the tail shrinks");
 
     const trivial = planChunks("auto", 100_000, 2);
     trivial.observe(10, 0.0005); // 0.05 µs per item: capped at Python's ceil(n / 4P)
