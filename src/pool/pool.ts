@@ -28,7 +28,7 @@ import type { Task, TaskSink } from "./task.ts";
 
 /** Options of `mapAsync`/`starmapAsync`. */
 export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
-  /** Items per task: a positive integer or a strategy. Default: Python's `ceil(n / 4P)`. */
+  /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
   readonly chunksize?: Chunksize;
 }
 
@@ -44,8 +44,14 @@ export type TaskFunction = (...args: any[]) => unknown;
 /** The input of `map`-like calls: a sync or async iterable. */
 export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
 
-/** Default chunking of `map`/`starmap`: CPython's `ceil(n / (4 * processes))`. */
-const DEFAULT_MAP_CHUNKING: Chunksize = "python";
+/**
+ * Default chunking of `map`/`starmap`: adaptive (`"auto"`). CPython's fixed
+ * `ceil(n / (4 * processes))` (`"python"`) leaves one worker with a heavy
+ * last chunk on skewed work: 1.2-1.5x the best strategy's makespan on the
+ * benchmark's increasing, bimodal and heavy-at-the-end workloads, where
+ * `"auto"` stays within 10% (bench/results/REPORT.md).
+ */
+const DEFAULT_MAP_CHUNKING: Chunksize = "auto";
 
 const RUN = 0;
 const CLOSE = 1;
@@ -280,7 +286,7 @@ export class Pool implements AsyncDisposable {
    * @param fn The function.
    * @param iterable The items (sync or async iterable).
    * @param chunksize Items per task (positive integer or strategy), or `{ chunksize }`.
-   *   Default: Python's `ceil(n / (4 * processes))`.
+   *   Default `"auto"` (adaptive); `"python"` gives CPython's `ceil(n / (4 * processes))`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws {RangeError} For a bad `chunksize`.

@@ -67,5 +67,30 @@ for (const context of CONTEXTS) {
         await pool.terminate();
       }
     });
+
+    it('map\'s default chunking is adaptive ("auto"); "python" cuts ceil(n / 4P) exactly', async () => {
+      // With maxtasksperchild 1 every chunk runs in a fresh worker, so the number
+      // of distinct workers is the number of chunks.
+      const chunks = async (chunksize?: "python"): Promise<number> => {
+        const pool = new Pool({ processes: 2, context, maxtasksperchild: 1 });
+        try {
+          const tokens = await pool.map(
+            (_: number) => {
+              const g = globalThis as { __chunkToken?: number };
+              return g.__chunkToken ??= Math.random();
+            },
+            range(40),
+            chunksize,
+          );
+          return new Set(tokens).size;
+        } finally {
+          await pool.terminate();
+        }
+      };
+      assert.equal(await chunks("python"), 8); // ceil(40 / (4 * 2)) = 5 items per chunk
+      // "auto" probes with 1-item chunks before it has measured anything, and
+      // no chunk is larger than Python's: more than 8 chunks.
+      assert.ok((await chunks()) > 8);
+    });
   });
 }
