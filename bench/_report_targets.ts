@@ -87,6 +87,20 @@ function costTargets(results: SuiteResult[], out: Check[]): void {
       verdict(r.stats, (x) => x <= 1.2),
     ]);
   }
+  for (
+    const r of cost.where({
+      subject: "ours",
+      metric: "ratio_to_bare",
+      variant: "start to first result vs worker_threads",
+    })
+  ) {
+    out.push([
+      "pool start ÷ bare `node:worker_threads` spawn (reference: the API our Deno threads need)",
+      `${r.runtime} ${r.context}`,
+      fmt(r.stats),
+      "–",
+    ]);
+  }
   for (const runtime of ["node", "deno", "bun"]) {
     const t = cost.one({
       runtime,
@@ -154,6 +168,16 @@ function schedulingTargets(results: SuiteResult[], out: Check[]): void {
   }
   const sc = new Rows(results, "scaling");
   const cores = results.find((r) => r.suite === "scaling")?.machine.cpus ?? 0;
+  for (const r of sc.where({ metric: "effective_cores" })) {
+    const s = { ...r.stats };
+    for (const k of ["median", "p25", "p75"] as const) s[k] = r.stats[k] / cores;
+    out.push([
+      `bare workers' parallel efficiency (reference: the machine's ceiling), P = ${cores}`,
+      `${r.runtime}`,
+      fmt(s),
+      "–",
+    ]);
+  }
   for (const [workload, min] of [["uniform_1ms", 0.95], ["uniform_10us", 0.8]] as const) {
     for (const r of sc.where({ workload, processes: cores, metric: "efficiency" })) {
       out.push([

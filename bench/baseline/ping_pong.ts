@@ -21,12 +21,16 @@ export class PingPongPool {
   #pending = 0;
   #done: (() => void) | null = null;
   #context: Context;
+  #workerThreads: boolean;
 
   /**
    * @param context `"thread"` (native workers) or `"process"` (`fork` IPC).
+   * @param api `"worker_threads"` uses `node:worker_threads` for threads on every runtime
+   *   (what our Deno thread backend uses); by default Deno and Bun use Web Workers.
    */
-  constructor(context: Context = "thread") {
+  constructor(context: Context = "thread", api: "default" | "worker_threads" = "default") {
     this.#context = context;
+    this.#workerThreads = api === "worker_threads";
   }
 
   /**
@@ -87,7 +91,7 @@ export class PingPongPool {
           }),
       };
     }
-    if (detectRuntime() === "node") {
+    if (detectRuntime() === "node" || this.#workerThreads) {
       const { Worker } = await import("node:worker_threads");
       const w = new Worker(new URL("./ping_pong_node_worker.mjs", import.meta.url));
       w.on("message", this.#onReply);

@@ -52,9 +52,13 @@ async function startToFirst(Pool: PoolCtor, P: number, context: Context): Promis
   return ms;
 }
 
-async function bareStart(P: number, context: Context): Promise<number> {
+async function bareStart(
+  P: number,
+  context: Context,
+  api: "default" | "worker_threads" = "default",
+): Promise<number> {
   const t0 = performance.now();
-  const pp = new PingPongPool(context);
+  const pp = new PingPongPool(context, api);
   await pp.start(P);
   const ms = performance.now() - t0;
   await pp.stop();
@@ -146,11 +150,16 @@ export async function runTaskCost(ctx: SuiteContext): Promise<void> {
       ctx.progress(`${context} start-up and memory`);
       const start: number[] = [];
       const bareStarts: number[] = [];
+      // Deno: our thread backend needs node:worker_threads (Web Workers cannot be unref'd),
+      // whose spawn costs more than a Web Worker's; measure that spawn too.
+      const threadsApi = context === "thread" && ctx.machine.runtime === "deno";
+      const apiStarts: number[] = [];
       const idle: number[] = [];
       const pending: number[] = [];
       for (let r = 0; r < scale.startRuns; r++) {
         start.push(await startToFirst(Pool, P, context));
         bareStarts.push(await bareStart(P, context));
+        if (threadsApi) apiStarts.push(await bareStart(P, context, "worker_threads"));
         idle.push(await idleWorkerBytes(Pool, context));
         pending.push(await pendingTaskBytes(pool, scale.pendingTasks));
       }
@@ -190,6 +199,32 @@ export async function runTaskCost(ctx: SuiteContext): Promise<void> {
           ratioSummary(start, bareStarts),
         ),
       );
+      if (threadsApi) {
+        ctx.rows.push(
+          row(
+            context,
+            "worker_threads ping-pong",
+            "trivial",
+            "spawn to first reply",
+            P,
+            "start_ms",
+            "ms",
+            summarize(apiStarts),
+          ),
+        );
+        ctx.rows.push(
+          row(
+            context,
+            "ours",
+            "trivial",
+            "start to first result vs worker_threads",
+            P,
+            "ratio_to_bare",
+            "×",
+            ratioSummary(start, apiStarts),
+          ),
+        );
+      }
       ctx.rows.push(
         row(
           context,
