@@ -40,6 +40,8 @@ export class MapJob<R> implements TaskSink, TaskSource {
   #failed = false;
   #error: unknown;
   #sealed = false;
+  /** Whether a chunk has finished (the pool then trusts its measured task time). */
+  measured = false;
 
   /** @param callbacks Caller's callbacks. */
   constructor(callbacks?: ResultCallbacks<R[]>) {
@@ -152,6 +154,7 @@ export class MapJob<R> implements TaskSink, TaskSource {
    * @param ms Worker milliseconds it took.
    */
   observe(task: Task, ms: number): void {
+    this.measured = true;
     this.#spec?.planner.observe(task.target as number, ms);
   }
 

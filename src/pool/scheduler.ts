@@ -235,7 +235,10 @@ export class Scheduler {
     this.#dispatchQueued = false;
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
     if (!this.#started) return this.#startWorkers();
-    const window = this.#window();
+    // The task time measured so far belongs to earlier work (often the small
+    // last chunks of the previous map); a new map's first chunks can be far
+    // larger, so they go two per worker until one of them has finished.
+    const window = this.#queue.frontUnmeasured() ? Math.min(2, this.#window()) : this.#window();
     while (this.#queue.size > 0) {
       let best: WorkerSlot | undefined;
       let accepting = 0;

@@ -36,6 +36,11 @@ export interface TaskSource {
    */
   nextTask(): Task | undefined;
   /**
+   * Whether one of its tasks has finished, so the pool's measured task time
+   * applies to it; until then the pool sends its tasks two per worker.
+   */
+  readonly measured?: boolean;
+  /**
    * About how many tasks are left to cut (for sharing them out fairly).
    *
    * @returns An estimate, at least 1 while not exhausted.

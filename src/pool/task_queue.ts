@@ -73,6 +73,17 @@ export class TaskQueue {
   }
 
   /**
+   * Whether the next task comes from a source none of whose tasks has finished
+   * yet: the task time the pool measured on earlier work says nothing about it.
+   *
+   * @returns True for such a source at the front.
+   */
+  frontUnmeasured(): boolean {
+    const entry = this.#entries[this.#head];
+    return entry !== undefined && isSource(entry) && entry.measured === false;
+  }
+
+  /**
    * Settle everything queued with `error` and empty the queue.
    *
    * @param error The reason.
