@@ -10,7 +10,8 @@
  * - `"auto"` (the default of `Pool.map`): adaptive. Each chunk holds about `targetChunkMs` of
  *   work at the per-item time measured on finished chunks (a moving average, fed through
  *   {@linkcode ChunkPlanner.observe}), never more than Python's `ceil(n / 4P)`; 1/16 of
- *   Python's size until something was measured (single items when the total is unknown).
+ *   Python's size until something was measured (single items when the total is unknown),
+ *   unless the pool passes the per-item time its last `map` of the same function measured.
  *   Like factoring, no chunk takes more than `1/(2P)` of what is left, so the last chunks
  *   shrink (down to a quarter of `targetChunkMs` of work) and the workers finish together.
  *   Fine chunks keep skewed workloads balanced, while the pool's transport batching keeps
@@ -36,6 +37,8 @@ export interface ChunkPlanner {
    * (worker-side compute time when known, else the round trip). Ignored by fixed strategies.
    */
   observe(items: number, elapsedMs: number): void;
+  /** `"auto"`: the per-item time it has measured (ms), once it has; undefined elsewhere. */
+  readonly perItemMs?: number;
 }
 
 /** Tuning of the adaptive and guided strategies. All fields are optional. */
@@ -47,6 +50,11 @@ export interface ChunkPlanOptions {
    * time is known, so per-message cost stays small next to the work. Default 1 ms.
    */
   readonly targetChunkMs?: number;
+  /**
+   * `"auto"`: a per-item time (ms) measured before, e.g. by the previous `map` of the same
+   * function in this pool. The first chunks are sized from it instead of probing.
+   */
+  readonly perItemMs?: number;
 }
 
 /** Every named strategy, in the order the benchmark sweeps them. */
@@ -156,7 +164,7 @@ export function planChunks(
     case "factoring":
       return new FactoringPlanner(total, workers, minChunk);
     case "auto":
-      return new AutoPlanner(total, workers, minChunk, targetMs);
+      return new AutoPlanner(total, workers, minChunk, targetMs, options.perItemMs);
   }
 }
 
@@ -245,7 +253,13 @@ class AutoPlanner implements ChunkPlanner {
   #perItem: number | undefined;
   #tailFloor: number;
 
-  constructor(total: number, workers: number, min: number, targetMs: number) {
+  constructor(
+    total: number,
+    workers: number,
+    min: number,
+    targetMs: number,
+    perItemMs: number | undefined,
+  ) {
     this.remaining = total;
     this.#min = min;
     this.#tailFloor = min;
@@ -254,6 +268,14 @@ class AutoPlanner implements ChunkPlanner {
     this.#cap = Number.isFinite(total) ? Math.max(pythonChunksize(total, workers), min) : MAX_CHUNK;
     // Until measured: 1/16 of Python's size (at most 1/64 of a worker's share per chunk).
     this.#size = Number.isFinite(total) ? Math.max(min, Math.ceil(this.#cap / PROBE_DIVISOR)) : min;
+    if (perItemMs !== undefined && perItemMs >= 0 && Number.isFinite(perItemMs)) {
+      this.#perItem = perItemMs;
+      this.#resize();
+    }
+  }
+
+  get perItemMs(): number | undefined {
+    return this.#perItem;
   }
 
   next(): number {
@@ -276,7 +298,13 @@ class AutoPlanner implements ChunkPlanner {
     this.#perItem = this.#perItem === undefined
       ? x
       : this.#perItem + EWMA_WEIGHT * (x - this.#perItem);
-    const floor = this.#perItem > 0 ? Math.ceil(this.#targetMs / this.#perItem) : MAX_CHUNK;
+    this.#resize();
+  }
+
+  /** Chunk size and tail floor from the per-item time. */
+  #resize(): void {
+    const perItem = this.#perItem!;
+    const floor = perItem > 0 ? Math.ceil(this.#targetMs / perItem) : MAX_CHUNK;
     this.#size = Math.min(this.#cap, Math.max(this.#min, floor));
     this.#tailFloor = Math.min(this.#size, Math.max(this.#min, Math.ceil(floor / TAIL_DIVISOR)));
   }

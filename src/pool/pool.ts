@@ -94,6 +94,8 @@ export class Pool implements AsyncDisposable {
   #state = RUN;
   #scheduler: Scheduler;
   #iterators = new Set<IMapIterator<unknown>>();
+  /** Per-item time (ms) the last `"auto"` map of each function measured, by function id. */
+  #perItemMs = new Map<number, number>();
 
   /**
    * Start a pool of `processes` workers (default: the CPU count).
@@ -270,11 +272,14 @@ export class Pool implements AsyncDisposable {
     mode: TaskMode,
     chunksize: Chunksize | undefined,
   ): void {
-    job.start(items, {
-      source,
-      mode,
-      planner: planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes),
-      encode: (chunk) => this.#encode(mode, chunk),
+    const key = source[0];
+    const planner = planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes, {
+      perItemMs: this.#perItemMs.get(key),
+    });
+    job.start(items, { source, mode, planner, encode: (chunk) => this.#encode(mode, chunk) });
+    // Remember what "auto" measured, so the next map of this function starts from it.
+    void job.result.wait().then(() => {
+      if (planner.perItemMs !== undefined) this.#perItemMs.set(key, planner.perItemMs);
     });
     if (items.length > 0) this.#scheduler.submitSource(job);
   }

@@ -1,5 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { MapJob } from "../../src/pool/map_job.ts";
+import { TaskQueue } from "../../src/pool/task_queue.ts";
+import { MODE_MAP } from "../../src/transport/protocol.ts";
 import {
   CHUNK_STRATEGIES,
   type ChunkPlanner,
@@ -183,6 +186,38 @@ describe("planChunks()", () => {
     assert.throws(() => planChunks("auto", 10, 0), RangeError);
     assert.throws(() => planChunks("guided", 10, 2, { minChunk: 0 }), RangeError);
     assert.throws(() => planChunks("auto", 10, 2, { targetChunkMs: 0 }), RangeError);
+  });
+});
+
+describe('"auto" remembers per-item times', () => {
+  it("exposes what it measured, and starts from a time measured before instead of probing", () => {
+    const first = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1 });
+    assert.equal(first.perItemMs, undefined);
+    first.next();
+    first.observe(100, 1); // 10 µs per item
+    assert.equal(first.perItemMs, 0.01);
+    const next = planChunks("auto", 1_000_000, 2, { targetChunkMs: 1, perItemMs: first.perItemMs });
+    assert.equal(next.next(), 100); // no 1/16-of-Python probe
+    assert.equal(planChunks("python", 100, 2).perItemMs, undefined);
+  });
+});
+
+describe("TaskQueue.frontUnmeasured()", () => {
+  it("is true while the map at the front has no finished chunk, false afterwards", () => {
+    const queue = new TaskQueue();
+    assert.equal(queue.frontUnmeasured(), false);
+    const job = new MapJob<number>();
+    job.start([1, 2, 3, 4], {
+      source: [1, "f", "(x) => x"],
+      mode: MODE_MAP,
+      planner: planChunks(2, 4, 2),
+      encode: (items) => items,
+    });
+    queue.push(job);
+    assert.equal(queue.frontUnmeasured(), true);
+    const task = queue.take(1)[0];
+    job.observe(task, 0.5);
+    assert.equal(queue.frontUnmeasured(), false);
   });
 });
 
