@@ -107,6 +107,8 @@ export class MapJob<R> implements TaskSink, TaskSource {
       source: spec.source,
       mode: spec.mode,
       payload,
+      items: payload instanceof Float64Array ? items : undefined,
+      losses: 0,
       sink: this,
       target: size,
       index: at,

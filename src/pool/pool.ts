@@ -160,11 +160,14 @@ export class Pool implements AsyncDisposable {
     index: number,
   ): void {
     const source = sourceFunction(fn);
+    const encoded = this.#encode(mode, payload as unknown[]);
     const task: Task = {
       key: source[0],
       source,
       mode,
-      payload: this.#encode(mode, payload as unknown[]),
+      payload: encoded,
+      items: encoded instanceof Float64Array ? payload as unknown[] : undefined,
+      losses: 0,
       sink,
       target,
       index,

@@ -9,6 +9,11 @@
  * travel in large batches while long tasks are handed out one or two at a
  * time (good balance at the end of a run).
  *
+ * A worker's death fails only the task that killed it (see `lost_tasks.ts`
+ * for how its unanswered tasks are sorted out); the rest run on other
+ * workers. Only workers that die before they are ready count toward giving
+ * the pool up, so crashing tasks never break it.
+ *
  * @module
  */
 import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
@@ -17,6 +22,7 @@ import type { Backend, Context, ExitInfo } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
 import { decodeError, type WireError } from "../transport/error_codec.ts";
 import type {
+  ExitingMessage,
   FromWorker,
   FunctionRef,
   PoolWorkerData,
@@ -30,6 +36,7 @@ import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
+import { sortLostTasks } from "./lost_tasks.ts";
 import { WorkerSlot } from "./worker_slot.ts";
 
 const TARGET_QUEUE_MS = 4;
@@ -64,7 +71,8 @@ export class Scheduler {
   #closing = false;
   #producers = 0;
   #idleWaiters: (() => void)[] = [];
-  #deathsWithoutProgress = 0;
+  /** Workers in a row that died before they were ready. */
+  #earlyDeaths = 0;
 
   /** @param config Pool settings. */
   constructor(config: SchedulerConfig) {
@@ -200,15 +208,17 @@ export class Scheduler {
     const backend = this.#backend!;
     const prefix = this.#config.context === "process" ? "ForkPoolWorker" : "ThreadPoolWorker";
     const name = `${prefix}-${++workerCounter}`;
+    const progress = backend.sharesMemory ? new SharedArrayBuffer(8) : undefined;
     const workerData: PoolWorkerData = {
       role: "pool",
       name,
       module: this.#config.module,
       initializer: this.#config.initializer,
       initargs: this.#config.initargs,
+      progress,
     };
     const handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
-    const slot = new WorkerSlot(handle, name);
+    const slot = new WorkerSlot(handle, name, progress && new Int32Array(progress));
     handle.onMessage((message) => this.#onMessage(slot, message as FromWorker | RpcRequest));
     handle.onExit((info) => this.#onExit(slot, info));
     this.#slots.push(slot);
@@ -228,18 +238,34 @@ export class Scheduler {
 
   #accepting(slot: WorkerSlot): boolean {
     const max = this.#config.maxtasksperchild;
-    return slot.state === "live" && (max === undefined || slot.assigned < max);
+    return slot.state === "live" && !slot.quarantined &&
+      (max === undefined || slot.assigned < max);
+  }
+
+  /** Start workers in place of those that ended or retired, while work may remain. */
+  #replenish(): void {
+    if (this.#closing && this.#queue.size === 0 && this.#producers === 0) return;
+    let live = 0;
+    for (const slot of this.#slots) if (slot.state === "live") live++;
+    for (; live < this.#config.processes; live++) this.#spawn();
   }
 
   #dispatch(): void {
     this.#dispatchQueued = false;
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
     if (!this.#started) return this.#startWorkers();
+    this.#replenish();
     // The task time measured so far belongs to earlier work (often the small
     // last chunks of the previous map); a new map's first chunks can be far
     // larger, so they go two per worker until one of them has finished.
     const window = this.#queue.frontUnmeasured() ? Math.min(2, this.#window()) : this.#window();
     while (this.#queue.size > 0) {
+      if (this.#queue.frontSuspect()) {
+        const idle = this.#slots.find((slot) => this.#accepting(slot) && slot.pending === 0);
+        if (idle === undefined) break;
+        this.#send(idle, 1);
+        continue;
+      }
       let best: WorkerSlot | undefined;
       let accepting = 0;
       for (const slot of this.#slots) {
@@ -258,6 +284,7 @@ export class Scheduler {
   #send(slot: WorkerSlot, n: number): boolean {
     const tasks = this.#queue.take(n);
     if (tasks.length === 0) return false;
+    if (tasks[0].losses > 0) slot.quarantined = true;
     const fns: SourceFunction[] = [];
     const batch: unknown[] = [];
     for (const task of tasks) {
@@ -275,10 +302,7 @@ export class Scheduler {
         fns.length > 0 ? { t: "tasks", fns, batch: wire } : { t: "tasks", batch: wire },
         text === undefined ? packedBuffers(batch, 4, 3) : undefined,
       );
-      for (const task of tasks) {
-        task.payload = undefined;
-        slot.push(task);
-      }
+      for (const task of tasks) slot.push(task);
     } catch {
       // Something could not be cloned: send one by one and fail only those.
       for (const task of tasks) this.#sendOne(slot, task);
@@ -293,7 +317,6 @@ export class Scheduler {
     try {
       const batch = [0, task.key, task.mode, task.payload];
       slot.handle.post({ t: "tasks", fns, batch }, packedBuffers(batch, 4, 3));
-      task.payload = undefined;
       slot.push(task);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -313,6 +336,13 @@ export class Scheduler {
     switch (message.t) {
       case "results":
         this.#onResults(slot, readBatch(message.batch), message.busy ?? 0);
+        break;
+      case "ready":
+        slot.ready = true;
+        this.#earlyDeaths = 0;
+        break;
+      case "exiting":
+        slot.report = message as ExitingMessage;
         break;
       case "initError":
         this.#break(
@@ -350,15 +380,14 @@ export class Scheduler {
         );
       } else task.sink.settleTask(task, false, decodeError(value as WireError));
     }
-    this.#deathsWithoutProgress = 0;
+    if (slot.pending === 0) slot.quarantined = false;
     if (count > 0) {
       const per = busy / count;
       this.#taskMs = this.#taskMs === undefined ? per : this.#taskMs * 0.7 + per * 0.3;
     }
     const max = this.#config.maxtasksperchild;
     if (max !== undefined && slot.state === "live" && slot.completed >= max && slot.pending === 0) {
-      void this.#stop(slot);
-      if (!this.#closing) this.#spawn();
+      void this.#stop(slot); // #dispatch starts its replacement while work may remain
     }
     this.#dispatch();
     slot.updateRef();
@@ -380,34 +409,43 @@ export class Scheduler {
 
   #onExit(slot: WorkerSlot, info: ExitInfo): void {
     const expected = slot.state === "stopping";
+    const first = slot.completed;
     slot.markDead();
     this.#slots = this.#slots.filter((s) => s !== slot);
-    const lost = slot.drain();
-    if (!expected || lost.length > 0) {
-      const how = info.signal !== undefined
-        ? `was killed by ${info.signal}`
-        : `exited with code ${info.code}`;
-      for (const task of lost) {
+    const unanswered = slot.drain();
+    const how = info.signal !== undefined
+      ? `was killed by ${info.signal}`
+      : `exited with code ${slot.report?.code ?? info.code}`;
+    if (unanswered.length > 0) {
+      const { failed, retry } = sortLostTasks(unanswered, first, slot.report, slot.progress);
+      const cause = slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error;
+      const code = slot.report?.code ?? info.code;
+      for (const task of failed) {
+        const what = task.losses > 1
+          ? "holding this task unanswered, the second worker to die that way"
+          : "while running this task";
         task.sink.settleTask(
           task,
           false,
-          new WorkerLostError(
-            `Worker ${slot.name} ${how} while running ${lost.length} task(s)`,
-            { code: info.code, signal: info.signal, cause: info.error },
-          ),
+          new WorkerLostError(`Worker ${slot.name} ${how} ${what}`, {
+            code,
+            signal: info.signal,
+            cause,
+          }),
         );
       }
-      if (!expected && !this.#terminated && this.#broken === undefined) {
-        if (++this.#deathsWithoutProgress > this.#config.processes + 3) {
-          this.#break(
-            new ProcessError(
-              `Pool workers keep dying before finishing any task (last: ${slot.name} ${how})`,
-              { cause: info.error },
-            ),
-          );
-        } else if (!this.#closing || this.outstanding > 0) {
-          this.#spawn();
-        }
+      this.#queue.requeue(retry);
+    }
+    if (!expected && !slot.ready && !this.#terminated && this.#broken === undefined) {
+      if (++this.#earlyDeaths > this.#config.processes + 3) {
+        this.#break(
+          new ProcessError(
+            `Pool workers keep dying before they are ready (last: ${slot.name} ${how})`,
+            {
+              cause: slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error,
+            },
+          ),
+        );
       }
     }
     this.#dispatch();

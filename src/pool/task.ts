@@ -61,8 +61,19 @@ export interface Task {
   /** The function's source, for workers that have not seen it yet. */
   readonly source: SourceFunction | undefined;
   readonly mode: TaskMode;
-  /** Arguments (apply) or the chunk's items (map/starmap), already encoded. */
+  /**
+   * Arguments (apply) or the chunk's items (map/starmap), already encoded.
+   * Kept until the task is answered: a task whose worker died unanswered may
+   * be sent again.
+   */
   payload: unknown;
+  /**
+   * The chunk's items when `payload` packs them into a `Float64Array`, whose
+   * buffer moves to the worker (thread context): what a resend packs again.
+   */
+  readonly items: unknown[] | undefined;
+  /** How many workers died while holding this task unanswered, not knowing whether it ran. */
+  losses: number;
   readonly sink: TaskSink;
   /** Sink-specific: the result object, or the chunk's first item index. */
   readonly target: unknown;

@@ -10,8 +10,14 @@ function isSource(entry: Task | TaskSource): entry is TaskSource {
   return typeof (entry as TaskSource).nextTask === "function";
 }
 
-/** First in, first out; taking from a source cuts its next task. */
+/**
+ * First in, first out; taking from a source cuts its next task. Tasks sent
+ * back by a worker that died go first; a task that may have killed a worker
+ * (a suspect) is only ever taken alone.
+ */
 export class TaskQueue {
+  /** Tasks to send again, oldest first; ahead of everything else. */
+  #retry: Task[] = [];
   #entries: (Task | TaskSource)[] = [];
   #head = 0;
   #plain = 0;
@@ -19,7 +25,27 @@ export class TaskQueue {
 
   /** Number of entries (a source counts once, whatever it has left). */
   get size(): number {
-    return this.#entries.length - this.#head;
+    return this.#retry.length + this.#entries.length - this.#head;
+  }
+
+  /**
+   * Put tasks back at the front, ahead of everything queued (a dead worker's
+   * tasks, in the order they were first sent).
+   *
+   * @param tasks The tasks.
+   */
+  requeue(tasks: readonly Task[]): void {
+    if (tasks.length > 0) this.#retry = [...tasks, ...this.#retry];
+  }
+
+  /**
+   * Whether the next task is a suspect: it was unanswered by a worker that
+   * died without saying why, so it goes alone to a worker holding nothing.
+   *
+   * @returns True for a suspect at the front.
+   */
+  frontSuspect(): boolean {
+    return this.#retry.length > 0 && this.#retry[0].losses > 0;
   }
 
   /**
@@ -39,7 +65,7 @@ export class TaskQueue {
    * @returns The estimate.
    */
   estimate(): number {
-    let n = this.#plain;
+    let n = this.#plain + this.#retry.length;
     for (const source of this.#sources) n += Math.max(1, source.estimate());
     return n;
   }
@@ -52,6 +78,14 @@ export class TaskQueue {
    */
   take(n: number): Task[] {
     const tasks: Task[] = [];
+    const retry = this.#retry;
+    while (retry.length > 0 && tasks.length < n) {
+      if (retry[0].losses > 0) {
+        if (tasks.length === 0) tasks.push(retry.shift()!);
+        return tasks;
+      }
+      tasks.push(retry.shift()!);
+    }
     const entries = this.#entries;
     while (tasks.length < n && this.#head < entries.length) {
       const entry = entries[this.#head];
@@ -79,6 +113,7 @@ export class TaskQueue {
    * @returns True for such a source at the front.
    */
   frontUnmeasured(): boolean {
+    if (this.#retry.length > 0) return false;
     const entry = this.#entries[this.#head];
     return entry !== undefined && isSource(entry) && entry.measured === false;
   }
@@ -89,7 +124,8 @@ export class TaskQueue {
    * @param error The reason.
    */
   fail(error: unknown): void {
-    const entries = this.#entries.slice(this.#head);
+    const entries = [...this.#retry, ...this.#entries.slice(this.#head)];
+    this.#retry = [];
     this.#reset();
     for (const entry of entries) {
       if (isSource(entry)) entry.abandon(error);

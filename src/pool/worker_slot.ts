@@ -6,6 +6,7 @@
  * @module
  */
 import type { WorkerHandle } from "../runtime/types.ts";
+import type { ExitingMessage } from "../transport/protocol.ts";
 import type { Task } from "./task.ts";
 
 /** Life stages of a pool worker. */
@@ -25,6 +26,14 @@ export class WorkerSlot {
   completed = 0;
   /** Its life stage. */
   state: SlotState = "live";
+  /** Whether it imported its module and ran its initializer (said "ready"). */
+  ready = false;
+  /** Whether it holds a suspect task (which goes alone): it gets nothing more until answered. */
+  quarantined = false;
+  /** What it said when it ended by itself. */
+  report: ExitingMessage | undefined;
+  /** Thread context: its counters of tasks started and finished (see `PROGRESS_STARTED`). */
+  readonly progress: Int32Array | undefined;
   /** Resolves once the worker has ended. */
   readonly exited: Promise<void>;
   #markExited!: () => void;
@@ -35,10 +44,12 @@ export class WorkerSlot {
   /**
    * @param handle The worker.
    * @param name Its name.
+   * @param progress Its shared counters, in the thread context.
    */
-  constructor(handle: WorkerHandle, name: string) {
+  constructor(handle: WorkerHandle, name: string, progress?: Int32Array) {
     this.handle = handle;
     this.name = name;
+    this.progress = progress;
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
   }
 

@@ -20,6 +20,12 @@ import type {
 
 const INIT_TAG = "__mpInit";
 
+/**
+ * How long a worker that reported an uncaught error may take to end by itself
+ * (ms): a pool worker first sends what it holds, then exits.
+ */
+const ERROR_GRACE_MS = 2000;
+
 interface WebWorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
@@ -45,15 +51,22 @@ class WebWorkerHandle implements WorkerHandle {
     this.#worker.addEventListener("message", (event) => {
       this.#onMessage((event as MessageEvent).data);
     });
+    let error: Error | undefined;
+    let grace: ReturnType<typeof setTimeout> | undefined;
     this.#worker.addEventListener("error", (event) => {
       event.preventDefault();
       const e = event as ErrorEvent;
-      const error = e.error instanceof Error ? e.error : new Error(e.message);
-      this.#exit({ code: 1, error });
-      this.#worker.terminate();
+      error ??= e.error instanceof Error ? e.error : new Error(e.message);
+      // Its last messages come before "close"; end it only if it lingers.
+      grace ??= setTimeout(() => {
+        this.#worker.terminate();
+        this.#exit({ code: 1, error });
+      }, ERROR_GRACE_MS);
     });
     this.#worker.addEventListener("close", (event) => {
-      this.#exit({ code: (event as Event & { code?: number }).code ?? 0 });
+      clearTimeout(grace);
+      const code = (event as Event & { code?: number }).code ?? 0;
+      this.#exit({ code: error !== undefined && code === 0 ? 1 : code, error });
     });
     this.#worker.postMessage({ [INIT_TAG]: options.workerData ?? null });
   }

@@ -51,7 +51,18 @@ export interface PoolWorkerData {
   readonly module?: string;
   readonly initializer?: FunctionRef;
   readonly initargs: readonly unknown[];
+  /**
+   * Thread context only: two `Int32` counters the worker keeps up to date,
+   * tasks started and tasks finished (see `PROGRESS_STARTED`), so that the
+   * main thread knows exactly what a worker that was killed had done.
+   */
+  readonly progress?: SharedArrayBuffer;
 }
+
+/** Index in `PoolWorkerData.progress` of the number of tasks the worker has started. */
+export const PROGRESS_STARTED = 0;
+/** Index in `PoolWorkerData.progress` of the number of tasks the worker has finished. */
+export const PROGRESS_DONE = 1;
 
 /** What a `Process` worker gets as `workerData`. */
 export interface ProcessWorkerData {
@@ -82,9 +93,24 @@ export interface StopMessage {
   readonly t: "stop";
 }
 
-/** worker → main: initializer done (or none), ready for tasks. */
+/** worker → main: module imported and initializer done (or none), ready for tasks. */
 export interface ReadyMessage {
   readonly t: "ready";
+}
+
+/**
+ * worker → main: the worker is ending by itself (`process.exit()`, an
+ * uncaught error, ...). Sent after the results it had computed, so every
+ * task it held is accounted for: answered, `running`, or never started.
+ */
+export interface ExitingMessage {
+  readonly t: "exiting";
+  /** Index (counted from 0 in the order received) of the task running then; -1 when idle. */
+  readonly running: number;
+  /** The exit code it is about to end with. */
+  readonly code: number;
+  /** The uncaught error that ends it, if that is why. */
+  readonly error?: WireError;
 }
 
 /** worker → main: the initializer threw. */
@@ -112,4 +138,4 @@ export interface WireEncodingFailure {
 /** Messages the main thread sends. */
 export type ToWorker = TasksMessage | StopMessage;
 /** Messages a worker sends. */
-export type FromWorker = ReadyMessage | InitErrorMessage | ResultsMessage;
+export type FromWorker = ReadyMessage | InitErrorMessage | ResultsMessage | ExitingMessage;

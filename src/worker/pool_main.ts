@@ -2,8 +2,15 @@
  * The task loop of a pool worker: runs batches of tasks in order, one at a
  * time (async functions are awaited), and sends results back in batches.
  *
+ * The worker accounts for its tasks however it ends: when it ends by itself
+ * (task code calls `process.exit()`, an error goes uncaught) it first sends
+ * the results it holds and names the task that was running; in the thread
+ * context it also keeps two shared counters (tasks started, tasks finished)
+ * that the main thread reads when the worker was killed from outside.
+ *
  * @module
  */
+import { interceptSelfExit, isSelfExit } from "../runtime/self_exit.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import { encodeError } from "../transport/error_codec.ts";
 import {
@@ -11,6 +18,8 @@ import {
   MODE_APPLY,
   MODE_STARMAP,
   type PoolWorkerData,
+  PROGRESS_DONE,
+  PROGRESS_STARTED,
   STATUS_ENCODING,
   STATUS_ERROR,
   STATUS_OK,
@@ -104,6 +113,12 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   let running = false;
   let ready = false;
   let stopping = false;
+  /** Tasks started and finished so far; the running one is `started - 1` while they differ. */
+  let started = 0;
+  let done = 0;
+  /** The worker is ending: run nothing more. */
+  let gone = false;
+  const progress = data.progress === undefined ? undefined : new Int32Array(data.progress);
 
   const fnFor = (key: FunctionKey): AnyFunction => {
     let fn = fns.get(key);
@@ -151,9 +166,20 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     busy = 0;
   };
 
+  const exit = interceptSelfExit(port, (code, error) => {
+    gone = true;
+    flush();
+    port.post({
+      t: "exiting",
+      running: done < started ? started - 1 : -1,
+      code,
+      error: error === undefined ? undefined : encodeError(error),
+    });
+  });
+
   const finish = (): void => {
     flush();
-    port.exit(0);
+    exit(0);
   };
 
   const drain = async (): Promise<void> => {
@@ -166,7 +192,9 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       const payload = queue[head + 3];
       queue[head + 3] = undefined;
       head += 4;
-      const started = performance.now();
+      started++;
+      if (progress !== undefined) progress[PROGRESS_STARTED] = started;
+      const startedAt = performance.now();
       let status: number = STATUS_OK;
       let value: unknown;
       try {
@@ -182,18 +210,24 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
           value = packNumbers(value as unknown[]) ?? value;
         }
       } catch (error) {
+        if (gone || isSelfExit(error)) return;
         status = STATUS_ERROR;
         const hint = error instanceof ReferenceError && typeof key === "number"
           ? closureHint(names.get(key) ?? "")
           : undefined;
         value = encodeError(error, hint);
       }
+      if (gone) return;
+      done++;
+      if (progress !== undefined) progress[PROGRESS_DONE] = done;
       const now = performance.now();
-      busy += now - started;
+      busy += now - startedAt;
       out.push(id, status, value);
       // Results are batched for up to FLUSH_INTERVAL_MS; the first of a run goes at once
       // unless its task was trivial (time to first result, without extra messages in floods).
-      if (now - lastFlush > FLUSH_INTERVAL_MS || (first && now - started > EAGER_TASK_MS)) flush();
+      if (now - lastFlush > FLUSH_INTERVAL_MS || (first && now - startedAt > EAGER_TASK_MS)) {
+        flush();
+      }
       first = false;
     }
     queue = [];
@@ -205,6 +239,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
 
   port.onMessage((message) => {
     const m = message as TasksMessage | { t: "stop" } | RpcReply;
+    if (gone) return;
     if (m.t === "tasks") {
       if (m.fns !== undefined) {
         for (const [id, name, source] of m.fns) {
@@ -232,10 +267,13 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       if (isThenable(r)) await r;
     }
   } catch (error) {
+    if (gone || isSelfExit(error)) return;
     port.post({ t: "initError", error: encodeError(error) });
     return;
   }
+  if (gone) return;
   ready = true;
+  port.post({ t: "ready" });
   if (stopping && head >= queue.length) finish();
   else if (head < queue.length) void drain();
 }

@@ -78,7 +78,7 @@ for (const context of CONTEXTS) {
     after(() => pool.terminate());
 
     for (const c of CASES) {
-      it(`${c.title} rejects exactly that worker's tasks with WorkerLostError; the pool carries on`, async () => {
+      it(`${c.title} rejects only that task with WorkerLostError; the worker's other tasks run elsewhere`, async () => {
         const killer = c.kill(pool);
         const others = range(8).map((i) => pool.applyAsync(sleepThen, [50, i]));
         const killed = await settle(killer);
@@ -88,23 +88,15 @@ for (const context of CONTEXTS) {
         assert.equal(error.name, "WorkerLostError");
         assert.match(error.message, c.exit);
         if (c.code !== undefined) assert.equal(error.code, c.code);
-        const held = Number(/while running (\d+) task/.exec(error.message)?.[1] ?? NaN);
-
-        let lost = 1;
-        let done = 0;
+        assert.match(error.message, /while running this task/);
         for (const [i, r] of others.entries()) {
           const outcome = await settle(r);
-          if (outcome.ok) {
-            assert.equal(outcome.value, i);
-            done++;
-          } else {
-            assert.ok(outcome.error instanceof WorkerLostError, `unexpected ${outcome.error}`);
-            assert.equal(outcome.error.message, error.message, "lost with the same worker");
-            lost++;
-          }
+          assert.ok(
+            outcome.ok,
+            `task ${i} must not be lost: ${(outcome as { error?: unknown }).error}`,
+          );
+          assert.equal(outcome.value, i);
         }
-        assert.ok(done >= 1, "the other worker's tasks succeed");
-        if (!Number.isNaN(held)) assert.equal(lost, held, "exactly the tasks the worker held");
 
         // A replacement worker serves; both workers take work again.
         assert.deepEqual(
@@ -133,7 +125,7 @@ for (const context of CONTEXTS) {
       assert.deepEqual(await pool.map((x: number) => x + 1, range(5)), [1, 2, 3, 4, 5]);
     });
 
-    it("a worker lost during imap rejects at that position; earlier results are delivered", async () => {
+    it("a worker lost during imap rejects at that position; every earlier result is delivered", async () => {
       const fn = async (x: number) => {
         await new Promise((resolve) => setTimeout(resolve, x * 20));
         if (x === 4) {
@@ -151,8 +143,7 @@ for (const context of CONTEXTS) {
       }
       assert.ok(caught instanceof WorkerLostError, `WorkerLostError expected, got ${caught}`);
       assert.match(caught.message, /code 6\b/);
-      assert.deepEqual(got, got.slice().sort((a, b) => a - b));
-      assert.ok(got.length <= 4);
+      assert.deepEqual(got, [0, 1, 2, 3]);
       assert.deepEqual(await pool.map((x: number) => x, range(3)), [0, 1, 2]);
     });
   });

@@ -52,31 +52,36 @@ describe("Pool in the process context: losing a child", () => {
   const pool = new Pool({ context: "process", processes: 2 });
   after(() => pool.terminate());
 
-  it("SIGKILL of a child mid-task rejects its task with WorkerLostError naming the signal", async () => {
+  it("SIGKILL of a child mid-task: the task runs again once, and fails when its second worker is killed too", async () => {
     const pid = await pool.apply(() => process.pid) as number;
     assert.ok(pool.pids.includes(pid));
-    const hang = pool.apply(
-      (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
-      [60_000],
-    );
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const hang = pool.apply(sleep, [60_000]);
     // Both workers are busy with long tasks; kill every worker to hit the one holding `hang`.
-    const other = pool.apply(
-      (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
-      [60_000],
-    );
+    const other = pool.apply(sleep, [60_000]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const victims = pool.pids;
     for (const victim of victims) process.kill(victim, "SIGKILL");
+    // Killed from outside, what a worker did is unknown: its tasks run again on new workers.
+    const deadline = Date.now() + 60_000;
+    while (pool.pids.filter((p) => !victims.includes(p)).length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = pool.pids;
+    assert.ok(second.every((p) => !victims.includes(p)), "replacements were started");
+    for (const victim of second) process.kill(victim, "SIGKILL");
     const settled = await Promise.allSettled([hang, other]);
     for (const outcome of settled) {
       assert.equal(outcome.status, "rejected");
       const e = (outcome as PromiseRejectedResult).reason as WorkerLostError;
       assert.ok(e instanceof WorkerLostError, String(e));
       assert.match(e.message, /SIGKILL/);
+      assert.match(e.message, /second worker/);
       assert.equal(e.signal, "SIGKILL");
     }
     assert.deepEqual(await pool.map((x: number) => x * 2, [1, 2, 3]), [2, 4, 6]);
-    assert.ok(pool.pids.every((p) => !victims.includes(p)));
+    assert.ok(pool.pids.every((p) => !victims.includes(p) && !second.includes(p)));
   });
 
   it("after terminate() and join() none of the pool's pids is alive", async () => {
