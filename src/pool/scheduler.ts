@@ -205,6 +205,7 @@ export class Scheduler {
   }
 
   #spawn(): void {
+    if (this.#broken !== undefined) return;
     const backend = this.#backend!;
     const prefix = this.#config.context === "process" ? "ForkPoolWorker" : "ThreadPoolWorker";
     const name = `${prefix}-${++workerCounter}`;
@@ -217,7 +218,15 @@ export class Scheduler {
       initargs: this.#config.initargs,
       progress,
     };
-    const handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
+    let handle;
+    try {
+      handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
+    } catch (error) {
+      // A worker that cannot even be started (a permission the runtime refuses, ...).
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#break(new ProcessError(`Cannot start a pool worker: ${reason}`, { cause: error }));
+      return;
+    }
     const slot = new WorkerSlot(handle, name, progress && new Int32Array(progress));
     handle.onMessage((message) => this.#onMessage(slot, message as FromWorker | RpcRequest));
     handle.onExit((info) => this.#onExit(slot, info));
