@@ -13,7 +13,7 @@
  */
 import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
 import { getBackend } from "../runtime/backend.ts";
-import type { Backend, Context, ExitInfo } from "../runtime/types.ts";
+import type { Backend, Context, ExitInfo, ResourceLimits } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
 import { decodeError, type WireError } from "../transport/error_codec.ts";
 import type {
@@ -47,6 +47,8 @@ export interface SchedulerConfig {
   readonly maxtasksperchild: number | undefined;
   /** Start the workers at the first task rather than at once. */
   readonly lazy: boolean;
+  /** Memory caps for each worker (`PoolOptions.resourceLimits`). */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /** Runs tasks on a set of workers. */
@@ -207,7 +209,8 @@ export class Scheduler {
       initializer: this.#config.initializer,
       initargs: this.#config.initargs,
     };
-    const handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
+    const { resourceLimits } = this.#config;
+    const handle = backend.spawn({ url: workerEntryUrl(), name, workerData, resourceLimits });
     const slot = new WorkerSlot(handle, name);
     handle.onMessage((message) => this.#onMessage(slot, message as FromWorker | RpcRequest));
     handle.onExit((info) => this.#onExit(slot, info));
