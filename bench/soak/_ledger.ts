@@ -24,6 +24,8 @@ export class Entry {
   readonly expected: number | undefined;
   /** Settlements seen: callback and errorCallback calls, or promise settlements. */
   settles = 0;
+  /** What the settlements after the first were. */
+  readonly later: string[] = [];
   ok: boolean | undefined;
   value: unknown;
   error: unknown;
@@ -61,7 +63,12 @@ export class Entry {
 
   #settle(ok: boolean, value: unknown, error: unknown): void {
     this.settles++;
-    if (this.settles > 1) return;
+    if (this.settles > 1) {
+      this.later.push(
+        ok ? `then resolved with ${short(value)}` : `then rejected: ${describe(error)}`,
+      );
+      return;
+    }
     this.ok = ok;
     this.value = value;
     this.error = error;
@@ -83,10 +90,22 @@ export interface Tally {
   /** A few wrong fault outcomes, for the report. */
   wrongExamples: string[];
   settledTwice: number;
+  /** A few double settlements, for the report. */
+  twiceExamples: string[];
   runTwice: number;
   runTwiceExcused: number;
   /** Tasks that ran zero times though they succeeded (should be 0; a bookkeeping check). */
   neverRan: number;
+}
+
+function short(value: unknown): string {
+  return (JSON.stringify(value) ?? String(value)).slice(0, 60);
+}
+
+function twice(e: Entry): string {
+  const first = e.ok ? `resolved with ${short(e.value)}` : `rejected: ${describe(e.error)}`;
+  const promise = e.inconsistent ? `; its promise ${e.promiseOk ? "resolved" : "rejected"}` : "";
+  return `${e.role} (task ${e.id}) ${first}; ${e.later.join("; ")}${promise}`;
 }
 
 function describe(error: unknown): string {
@@ -154,12 +173,16 @@ export class Ledger {
       faultsWrong: 0,
       wrongExamples: [],
       settledTwice: 0,
+      twiceExamples: [],
       runTwice: 0,
       runTwiceExcused: 0,
       neverRan: 0,
     };
     for (const e of this.entries) {
-      if (e.settles > 1 || e.inconsistent) t.settledTwice++;
+      if (e.settles > 1 || e.inconsistent) {
+        t.settledTwice++;
+        if (t.twiceExamples.length < 8) t.twiceExamples.push(twice(e));
+      }
       const tokens = runs.get(e.id) ?? [];
       if (tokens.length > 1) {
         const excused = EXTERNAL_KILLS.has(e.role as TaskFault) ||
@@ -200,7 +223,7 @@ export class Ledger {
       const what = e.hung || e.settles === 0
         ? "never settled"
         : e.ok
-        ? `resolved with ${JSON.stringify(e.value)?.slice(0, 60)}`
+        ? `resolved with ${short(e.value)}`
         : describe(e.error);
       t.wrongExamples.push(`${kind} (task ${e.id}): ${what}`);
     }

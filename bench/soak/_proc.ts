@@ -54,18 +54,29 @@ export function processes(): ProcStat[] | undefined {
 }
 
 /**
- * Pids of this program's live child processes (or null without `/proc`).
+ * Pids of this program's live child processes that run a pool worker (their command line
+ * names the worker entry, `worker/entry.ts` or `.js`), or null without `/proc`. Other
+ * children, such as the esbuild service tsx starts on Node 20, are not the pool's.
  *
  * @returns The pids.
  * @example
  * ```ts
- * import { childPids } from "./_proc.ts";
- * console.log(childPids());
+ * import { workerChildPids } from "./_proc.ts";
+ * console.log(workerChildPids());
  * ```
  */
-export function childPids(): number[] | null {
+export function workerChildPids(): number[] | null {
   const all = processes();
-  return all === undefined ? null : all.filter((p) => p.ppid === process.pid).map((p) => p.pid);
+  if (all === undefined) return null;
+  return all.filter((p) => p.ppid === process.pid && isWorker(p.pid)).map((p) => p.pid);
+}
+
+function isWorker(pid: number): boolean {
+  try {
+    return /[/\\]worker[/\\]entry\.(ts|js)\b/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -41,7 +41,7 @@ export function verdict(result: ProgramResult): string[] {
   must(r.hangs, `hang(s): ${r.hung.join("; ")}`);
   must(r.healthyLost, `healthy task(s) lost: ${JSON.stringify(r.lostBecause)}`);
   must(r.runTwice, "task(s) run twice with no external kill on their workers");
-  must(r.settledTwice, "result(s) settled more than once");
+  must(r.settledTwice, `result(s) settled more than once: ${r.twiceExamples.join("; ")}`);
   must(
     r.faultsWrong,
     `faulting task(s) that did not fail the right way: ${r.wrongExamples.join("; ")}`,

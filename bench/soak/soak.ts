@@ -35,7 +35,7 @@ import {
   terminateMidMap,
   within,
 } from "./_phases.ts";
-import { childPids, workerThreads } from "./_proc.ts";
+import { workerChildPids, workerThreads } from "./_proc.ts";
 import { probe } from "./_tasks.ts";
 
 /** How much the soak does. */
@@ -61,7 +61,7 @@ export const SCALES: Readonly<Record<"tiny" | "quick" | "full", SoakScale>> = {
     faultsPerRound: 3,
     healthyPerRound: 20,
     mapItems: 12,
-    burst: 12,
+    burst: 6,
     terminates: 1,
     maxtasksJoins: 1,
   },
@@ -98,7 +98,7 @@ export interface SoakReport extends Tally {
   readonly skipped: Partial<Record<TaskFault, string>>;
   readonly hangs: number;
   readonly hung: string[];
-  /** Child processes still alive after the last pool ended (null: unknown). */
+  /** Worker child processes still alive after the last pool ended (null: unknown). */
   readonly childrenLeft: number | null;
   /** Pool worker threads still alive after the last pool ended (null: unknown). */
   readonly threadsLeft: number | null;
@@ -236,7 +236,11 @@ export async function runSoak(options: {
     await terminateMidImap(run);
   }
   for (let i = 0; i < scale.maxtasksJoins; i++) await maxtasksJoin(run);
-  const children = await settleDown(childPids, (pids) => pids === null || pids.length === 0, 5000);
+  const children = await settleDown(
+    workerChildPids,
+    (pids) => pids === null || pids.length === 0,
+    5000,
+  );
   const endThreads = await settleDown(
     workerThreads,
     (n) => n === null || threads === null || n <= threads,
