@@ -33,7 +33,7 @@ export { IMapIterator } from "./src/pool/imap_iterator.ts";
 export { CHUNK_STRATEGIES } from "./src/pool/chunking.ts";
 export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";
-export type { Context } from "./src/runtime/types.ts";
+export type { Context, ResourceLimits } from "./src/runtime/types.ts";
 export { Process } from "./src/process/process.ts";
 export type { ProcessOptions } from "./src/process/process.ts";
 export { activeChildren } from "./src/process/children.ts";

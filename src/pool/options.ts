@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
+import type { Context, ResourceLimits } from "../runtime/types.ts";
 import type { ChunkStrategy } from "./chunking.ts";
 import { isChunkStrategy } from "./chunking.ts";
 
@@ -30,6 +30,16 @@ export interface PoolOptions {
    * (CPython starts them at once). Default `false`.
    */
   readonly lazy?: boolean;
+  /**
+   * Memory caps for each worker, e.g. `{ maxOldGenerationSizeMb: 256 }`: a task that needs
+   * more kills only its worker (the task fails with `WorkerLostError`) instead of exhausting
+   * the machine. Threads get Node's `worker_threads` `resourceLimits`, child processes
+   * `--max-old-space-size`. Enforced on Node (both contexts) and in Deno's child processes;
+   * Deno's threads apply the cap but, as of Deno 2.9, a thread that reaches it stops
+   * responding instead of ending; Bun (JavaScriptCore) has no heap cap and ignores the
+   * option. Default: no cap (the runtime's own limit).
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /** Chunk size of `map`-like calls: a positive integer or a strategy name. */
@@ -79,4 +89,44 @@ export function checkChunksize(value: unknown, what: string): Chunksize | undefi
   if (value === undefined || value === null) return undefined;
   if (isChunkStrategy(value)) return value;
   return positiveInteger(value, what, "chunksize");
+}
+
+const RESOURCE_LIMIT_KEYS = ["maxOldGenerationSizeMb"];
+
+/**
+ * Check a `resourceLimits` option.
+ *
+ * @param value The value (undefined or null = no caps).
+ * @param what What is being done.
+ * @returns The caps, copied, or undefined.
+ * @throws {TypeError} When it is not an object, or names a cap this library does not support.
+ * @throws {RangeError} When a cap is not a positive integer.
+ * @example
+ * ```ts
+ * import { checkResourceLimits } from "./options.ts";
+ * checkResourceLimits({ maxOldGenerationSizeMb: 64 }, "Cannot create pool");
+ * ```
+ */
+export function checkResourceLimits(value: unknown, what: string): ResourceLimits | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? "an array" : typeof value;
+    throw new TypeError(
+      `${what}: 'resourceLimits' must be an object such as { maxOldGenerationSizeMb: 256 }, ` +
+        `received ${kind}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!RESOURCE_LIMIT_KEYS.includes(key)) {
+      throw new TypeError(
+        `${what}: 'resourceLimits' supports only ${RESOURCE_LIMIT_KEYS.join(", ")}, ` +
+          `received '${key}'`,
+      );
+    }
+  }
+  const mb = (value as ResourceLimits).maxOldGenerationSizeMb;
+  if (mb === undefined) return {};
+  return {
+    maxOldGenerationSizeMb: positiveInteger(mb, what, "resourceLimits.maxOldGenerationSizeMb"),
+  };
 }

@@ -22,7 +22,13 @@ import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
 import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
-import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
+import {
+  checkChunksize,
+  checkResourceLimits,
+  type Chunksize,
+  type PoolOptions,
+  positiveInteger,
+} from "./options.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Task, TaskSink } from "./task.ts";
 
@@ -101,8 +107,10 @@ export class Pool implements AsyncDisposable {
    * Start a pool of `processes` workers (default: the CPU count).
    *
    * @param options The number of workers, or options.
-   * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer.
-   * @throws {TypeError} For an `initializer` that is not a function.
+   * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer,
+   *   or a `resourceLimits` cap that is not one.
+   * @throws {TypeError} For an `initializer` that is not a function, or a `resourceLimits`
+   *   that is not an object of supported caps.
    */
   constructor(options?: number | PoolOptions) {
     const what = "Cannot create pool";
@@ -131,6 +139,7 @@ export class Pool implements AsyncDisposable {
       initargs: encodeShared(initargs, this.context) as unknown[],
       maxtasksperchild: max,
       lazy: opts.lazy === true,
+      resourceLimits: checkResourceLimits(opts.resourceLimits, what),
     });
     trackOpenPool(this);
   }

@@ -18,7 +18,7 @@
  */
 import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
 import { getBackend } from "../runtime/backend.ts";
-import type { Backend, Context, ExitInfo } from "../runtime/types.ts";
+import type { Backend, Context, ExitInfo, ResourceLimits } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
 import { decodeError, type WireError } from "../transport/error_codec.ts";
 import type {
@@ -54,6 +54,8 @@ export interface SchedulerConfig {
   readonly maxtasksperchild: number | undefined;
   /** Start the workers at the first task rather than at once. */
   readonly lazy: boolean;
+  /** Memory caps for each worker (`PoolOptions.resourceLimits`). */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /** Runs tasks on a set of workers. */
@@ -218,9 +220,10 @@ export class Scheduler {
       initargs: this.#config.initargs,
       progress,
     };
+    const { resourceLimits } = this.#config;
     let handle;
     try {
-      handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
+      handle = backend.spawn({ url: workerEntryUrl(), name, workerData, resourceLimits });
     } catch (error) {
       // A worker that cannot even be started (a permission the runtime refuses, ...).
       const reason = error instanceof Error ? error.message : String(error);

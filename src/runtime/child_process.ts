@@ -33,7 +33,14 @@ import { createRequire } from "node:module";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
-import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+import type {
+  Backend,
+  ExitInfo,
+  ResourceLimits,
+  RuntimeName,
+  SpawnOptions,
+  WorkerHandle,
+} from "./types.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
@@ -121,9 +128,16 @@ const PASS_VALUE_FLAGS = new Set([
   "-r",
 ]);
 
-function nodeExecArgv(url: URL): string[] {
+/** The V8 flag that caps a child's heap, when `resourceLimits` asks for one. */
+function heapFlag(limits: ResourceLimits | undefined): string | undefined {
+  const mb = limits?.maxOldGenerationSizeMb;
+  return mb === undefined ? undefined : `--max-old-space-size=${mb}`;
+}
+
+function nodeExecArgv(url: URL, limits: ResourceLimits | undefined): string[] {
   const args: string[] = [];
   const parent = process.execArgv;
+  const heap = heapFlag(limits);
   for (let i = 0; i < parent.length; i++) {
     const flag = parent[i];
     const name = flag.split("=", 1)[0];
@@ -131,16 +145,30 @@ function nodeExecArgv(url: URL): string[] {
       const value = flag.includes("=") ? flag.slice(name.length + 1) : parent[++i];
       // A bare "tsx" resolves from the cwd, which may have changed: pin it.
       if (value !== undefined) args.push(name, value === "tsx" ? resolveTsx() : value);
+    } else if (heap !== undefined && name === "--max-old-space-size") {
+      // the pool's own cap replaces the parent's
     } else if (PASS_FLAGS.some((re) => re.test(flag))) {
       args.push(flag);
     }
   }
+  if (heap !== undefined) args.push(heap);
   const features = process.features as { typescript?: string | false };
   const hasTsx = args.some((arg) => /(^|[/\\=])tsx([/\\]|$)/.test(arg) || arg === "tsx");
   if (url.pathname.endsWith(".ts") && !features.typescript && !hasTsx) {
     args.push("--import", resolveTsx());
   }
   return args;
+}
+
+/**
+ * `fork()`'s `execArgv` for a child: Node gets the parent's loaders and safe flags; Deno's
+ * `fork()` turns V8 flags in `execArgv` into `--v8-flags=`, which only a heap cap needs; Bun
+ * has no heap cap and keeps its defaults.
+ */
+function execArgvFor(runtime: RuntimeName, options: SpawnOptions): { execArgv?: string[] } {
+  if (runtime === "node") return { execArgv: nodeExecArgv(options.url, options.resourceLimits) };
+  const heap = heapFlag(options.resourceLimits);
+  return runtime === "deno" && heap !== undefined ? { execArgv: [heap] } : {};
 }
 
 class ChildProcessHandle implements WorkerHandle {
@@ -160,7 +188,7 @@ class ChildProcessHandle implements WorkerHandle {
       serialization: "advanced",
       env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      ...(runtime === "node" ? { execArgv: nodeExecArgv(options.url) } : {}),
+      ...execArgvFor(runtime, options),
     });
     const child = this.#child;
     live.add(child);

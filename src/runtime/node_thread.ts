@@ -57,9 +57,14 @@ class NodeThreadHandle implements WorkerHandle {
 
   constructor(options: SpawnOptions) {
     const bootstrap = bootstrapFor(options.url);
+    const common = {
+      name: options.name,
+      workerData: options.workerData,
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    };
     this.#worker = bootstrap === undefined
-      ? new Worker(options.url, { name: options.name, workerData: options.workerData })
-      : new Worker(bootstrap, { eval: true, name: options.name, workerData: options.workerData });
+      ? new Worker(options.url, common)
+      : new Worker(bootstrap, { eval: true, ...common });
     this.#worker.on("message", (message) => this.#onMessage(message));
     this.#worker.on("error", (error) => (this.#error = error));
     this.#exitedPromise = new Promise((resolve) => {

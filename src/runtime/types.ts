@@ -22,6 +22,24 @@ export interface ExitInfo {
   readonly error?: Error;
 }
 
+/**
+ * Caps on a worker's memory (the names Node's `worker_threads` and piscina use).
+ *
+ * @example
+ * ```ts
+ * import type { ResourceLimits } from "./types.ts";
+ * const limits: ResourceLimits = { maxOldGenerationSizeMb: 64 };
+ * ```
+ */
+export interface ResourceLimits {
+  /**
+   * Largest size of the worker's main JavaScript heap (V8's old generation), in MB. A worker
+   * that needs more dies of "out of memory" alone, instead of growing until the machine runs
+   * out.
+   */
+  readonly maxOldGenerationSizeMb?: number;
+}
+
 /** Options for starting one worker. */
 export interface SpawnOptions {
   /** Module URL of the worker entry (see `workerEntryUrl()`). */
@@ -35,6 +53,12 @@ export interface SpawnOptions {
   readonly workerData?: unknown;
   /** Process context only: detach-free child that still dies with the parent. Default false. */
   readonly daemon?: boolean;
+  /**
+   * Memory caps: `worker_threads` `resourceLimits` for a thread on Node and Deno,
+   * `--max-old-space-size` for a child process on Node and Deno. Bun (JavaScriptCore) has no
+   * heap cap and ignores it.
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /** The main thread's handle on one worker (thread or child process). */
