@@ -143,6 +143,20 @@ function nodeExecArgv(url: URL): string[] {
   return args;
 }
 
+/**
+ * Close the parent's end of an exited child's IPC channel. Node and Bun close
+ * it by themselves; Deno leaves it open (and referenced, so the program never
+ * exits) after a child died in the middle of a message.
+ */
+function closeChannel(child: ChildProcess): void {
+  if (!child.connected) return;
+  try {
+    child.disconnect();
+  } catch {
+    // already closing
+  }
+}
+
 class ChildProcessHandle implements WorkerHandle {
   readonly #child: ChildProcess;
   readonly #checkClone: boolean;
@@ -170,6 +184,7 @@ class ChildProcessHandle implements WorkerHandle {
       if (this.#exit !== undefined) return;
       this.#exit = info;
       live.delete(child);
+      closeChannel(child);
       this.#onExit(info);
       settle();
     };
