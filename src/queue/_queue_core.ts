@@ -10,8 +10,7 @@
  *   (`callParent()`), the blocking `...Sync` forms, `qsize()` and `taskDone()`
  *   through the synchronous channel (`callParentSync()`). Values travel as
  *   base64 of their serialised bytes, so what a child can put is what a thread
- *   can put, whatever the IPC channel's own serialisation (a `...Sync` call
- *   carries at most about 750 KB: the synchronous channel's 1 MiB frame). The
+ *   can put, whatever the IPC channel's own serialisation, of any size. The
  *   two channels are not ordered with each other: await an async call before
  *   a synchronous one that must see its effect.
  *
