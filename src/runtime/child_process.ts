@@ -35,6 +35,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
 import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
+import { childEnded, childStarted } from "./child_exits.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
@@ -178,6 +179,7 @@ class ChildProcessHandle implements WorkerHandle {
     });
     const child = this.#child;
     live.add(child);
+    if (child.pid !== undefined) childStarted(child.pid);
     let settle!: () => void;
     this.#exited = new Promise((resolve) => (settle = resolve));
     const finish = (info: ExitInfo) => {
@@ -185,8 +187,12 @@ class ChildProcessHandle implements WorkerHandle {
       this.#exit = info;
       live.delete(child);
       closeChannel(child);
-      this.#onExit(info);
-      settle();
+      try {
+        this.#onExit(info);
+      } finally {
+        if (child.pid !== undefined) childEnded(child.pid);
+        settle();
+      }
     };
     child.on("message", (message) => this.#onMessage(message));
     // "close" comes after the IPC channel has delivered its last message
