@@ -14,6 +14,7 @@ import {
   type SourceFunction,
   type TaskMode,
 } from "../transport/protocol.ts";
+import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
@@ -67,6 +68,23 @@ const APPLY_SINK: TaskSink = {
   settleTask: (task, ok, value) => settleResult(task.target as AsyncResult<unknown>, ok, value),
 };
 
+/**
+ * A sink that ends the pins of the objects its task's payload served (process
+ * context) when the task settles.
+ */
+function leasedSink(sink: TaskSink, ids: string[]): TaskSink {
+  let pinned = true;
+  const leased: TaskSink = {
+    settleTask: (task, ok, value) => {
+      if (pinned) releaseLeases(ids);
+      pinned = false;
+      sink.settleTask(task, ok, value);
+    },
+  };
+  if (sink.observe !== undefined) leased.observe = (task, ms) => sink.observe!(task, ms);
+  return leased;
+}
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null &&
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
@@ -102,6 +120,10 @@ export class Pool implements AsyncDisposable {
   #iterators = new Set<IMapIterator<unknown>>();
   /** Per-item time (ms) the last `"auto"` map of each function measured, by function id. */
   #perItemMs = new Map<number, number>();
+  /** Objects the initargs served (process context): pinned for the pool's life. */
+  #initLeases: string[] | undefined;
+  /** Objects the last `#encode()` served, for its caller to pin. */
+  #leased: string[] | undefined;
 
   /**
    * Start a pool of `processes` workers (default: the CPU count).
@@ -131,12 +153,14 @@ export class Pool implements AsyncDisposable {
       throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
     }
     this.context = opts.context === undefined ? getStartMethod() : checkContext(opts.context, what);
+    const init = collectLeases(() => encodeShared(initargs, this.context) as unknown[]);
+    this.#initLeases = init.ids;
     this.#scheduler = new Scheduler({
       processes: this.processes,
       context: this.context,
       module: opts.module === undefined ? undefined : String(opts.module),
       initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
-      initargs: encodeShared(initargs, this.context) as unknown[],
+      initargs: init.value,
       maxtasksperchild: max,
       lazy: opts.lazy === true,
       resourceLimits: checkResourceLimits(opts.resourceLimits, what),
@@ -154,10 +178,30 @@ export class Pool implements AsyncDisposable {
     assertFunction(fn, what, "fn");
   }
 
-  /** What a task's arguments or chunk travel as. */
+  /**
+   * What a task's arguments or chunk travel as. The objects it served to the
+   * children are left in `#leased` for the caller (`#takeLeases()`).
+   */
   #encode(mode: TaskMode, payload: unknown[]): unknown {
-    return (mode === MODE_MAP ? packNumbers(payload) : undefined) ??
-      encodeShared(payload, this.context);
+    const packed = mode === MODE_MAP ? packNumbers(payload) : undefined;
+    if (packed !== undefined) return packed;
+    if (this.context === "thread") return encodeShared(payload, "thread");
+    const { value, ids } = collectLeases(() => encodeShared(payload, "process"));
+    this.#leased = ids;
+    return value;
+  }
+
+  #takeLeases(): string[] | undefined {
+    const ids = this.#leased;
+    this.#leased = undefined;
+    return ids;
+  }
+
+  /** The pool has ended: what its initargs served is no longer pinned by it. */
+  #ended(): void {
+    const ids = this.#initLeases;
+    this.#initLeases = undefined;
+    if (ids !== undefined) releaseLeases(ids);
   }
 
   #submit(
@@ -170,6 +214,7 @@ export class Pool implements AsyncDisposable {
   ): void {
     const source = sourceFunction(fn);
     const encoded = this.#encode(mode, payload as unknown[]);
+    const ids = this.#takeLeases();
     const task: Task = {
       key: source[0],
       source,
@@ -177,7 +222,7 @@ export class Pool implements AsyncDisposable {
       payload: encoded,
       items: encoded instanceof Float64Array ? payload as unknown[] : undefined,
       losses: 0,
-      sink,
+      sink: ids === undefined ? sink : leasedSink(sink, ids),
       target,
       index,
     };
@@ -288,7 +333,17 @@ export class Pool implements AsyncDisposable {
     const planner = planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes, {
       perItemMs: this.#perItemMs.get(key),
     });
-    job.start(items, { source, mode, planner, encode: (chunk) => this.#encode(mode, chunk) });
+    const leases: string[] = [];
+    const encode = (chunk: unknown[]) => {
+      const encoded = this.#encode(mode, chunk);
+      const ids = this.#takeLeases();
+      if (ids !== undefined) leases.push(...ids);
+      return encoded;
+    };
+    job.start(items, { source, mode, planner, encode });
+    // What its chunks served stays pinned until the whole map has settled.
+    const release = () => releaseLeases(leases);
+    void job.result.wait().then(release, release);
     // Remember what "auto" measured, so the next map of this function starts from it.
     void job.result.wait().then(() => {
       if (planner.perItemMs !== undefined) this.#perItemMs.set(key, planner.perItemMs);
@@ -524,6 +579,7 @@ export class Pool implements AsyncDisposable {
     for (const it of this.#iterators) imapControl().abort(it, error);
     await this.#scheduler.terminate();
     forgetOpenPool(this);
+    this.#ended();
   }
 
   /**
@@ -546,6 +602,7 @@ export class Pool implements AsyncDisposable {
     if (this.#state === RUN) throw new ProcessError("Pool is still running");
     await this.#scheduler.join();
     forgetOpenPool(this);
+    this.#ended();
   }
 
   /**

@@ -11,6 +11,7 @@ import type { Context, ExitInfo, WorkerHandle } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
 import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { addChild, removeChild } from "./children.ts";
 import { stopDaemonsAtExit } from "./daemon_exit.ts";
@@ -76,6 +77,8 @@ export class Process {
   #handle: WorkerHandle | undefined;
   #pendingSignal: "terminate" | "kill" | undefined;
   #exit: ExitInfo | undefined;
+  /** Objects its args served (process context), pinned until it exits. */
+  #leases: string[] | undefined;
   #exited: Promise<void> | undefined;
   #markExited: () => void = () => {};
   #joiners = 0;
@@ -164,10 +167,11 @@ export class Process {
     if (this.#state === "started") {
       throw new ProcessError(`Cannot start process '${this.#name}': it has already been started`);
     }
-    const args = encodeShared(this.#args, this.#context);
+    const { value: args, ids } = collectLeases(() => encodeShared(this.#args, this.#context));
     try {
       structuredClone(args);
     } catch (error) {
+      if (ids !== undefined) releaseLeases(ids);
       throw new TypeError(
         `Cannot start process '${this.#name}': its args could not be sent (${
           (error as Error).message
@@ -176,6 +180,7 @@ export class Process {
       );
     }
     this.#state = "started";
+    this.#leases = ids;
     this.#exited = new Promise((resolve) => (this.#markExited = resolve));
     addChild(this);
     if (this.#daemon) stopDaemonsAtExit();
@@ -229,6 +234,9 @@ export class Process {
   #ended(info: ExitInfo): void {
     if (this.#exit !== undefined) return;
     this.#exit = info;
+    // What its args served is no longer pinned by this process's start.
+    if (this.#leases !== undefined) releaseLeases(this.#leases);
+    this.#leases = undefined;
     removeChild(this);
     this.#markExited();
   }

@@ -16,7 +16,8 @@
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
 import { getIdentity } from "../process/identity.ts";
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { holdLease, lease } from "../transport/leases.ts";
+import { callParent, type RpcTarget } from "../transport/rpc.ts";
 import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import { Channel, READER_CLOSED, WRITER_CLOSED } from "./_channel.ts";
 import {
@@ -127,10 +128,8 @@ export class LocalConnectionCore implements ConnectionCore {
     if (context === "thread") {
       return { kind: "thread", recv: this.#in?.sab ?? null, send: this.#out?.sab ?? null };
     }
-    if (this.#rpcId === undefined) {
-      this.#rpcId = `mp.connection.${nextId++}`;
-      registerRpcTarget(this.#rpcId, connectionRpcTarget(this));
-    }
+    this.#rpcId ??= `mp.connection.${nextId++}`;
+    lease(this, this.#rpcId, () => connectionRpcTarget(this));
     return {
       kind: "process",
       id: this.#rpcId,
@@ -168,6 +167,7 @@ export class RemoteConnectionCore implements ConnectionCore {
     this.#sync = state.sync;
     this.readable = state.readable;
     this.writable = state.writable;
+    holdLease(this, state.id);
   }
 
   #call(method: string, args: unknown[]): Promise<unknown> {

@@ -10,8 +10,7 @@
  *   (`callParent()`), the blocking `...Sync` forms, `qsize()` and `taskDone()`
  *   through the synchronous channel (`callParentSync()`). Values travel as
  *   base64 of their serialised bytes, so what a child can put is what a thread
- *   can put, whatever the IPC channel's own serialisation (a `...Sync` call
- *   carries at most about 750 KB: the synchronous channel's 1 MiB frame). The
+ *   can put, whatever the IPC channel's own serialisation, of any size. The
  *   two channels are not ordered with each other: await an async call before
  *   a synchronous one that must see its effect.
  *
@@ -22,7 +21,8 @@
  */
 import type { Context } from "../runtime/types.ts";
 import { bytesToWire, wireToBytes } from "../runtime/serialize.ts";
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { holdLease, lease } from "../transport/leases.ts";
+import { callParent, type RpcTarget } from "../transport/rpc.ts";
 import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import { getIdentity } from "../process/identity.ts";
 import { Channel, type GetOutcome, type PutStatus } from "./_channel.ts";
@@ -100,10 +100,8 @@ export class LocalCore implements QueueCore {
   }
   encode(context: Context): QueueState {
     if (context === "thread") return { kind: "thread", sab: this.channel.sab };
-    if (this.#rpcId === undefined) {
-      this.#rpcId = `mp.queue.${processId()}.${nextId++}`;
-      registerRpcTarget(this.#rpcId, queueRpcTarget(this.channel));
-    }
+    this.#rpcId ??= `mp.queue.${processId()}.${nextId++}`;
+    lease(this, this.#rpcId, () => queueRpcTarget(this.channel));
     return { kind: "process", id: this.#rpcId, sync: syncRpcAddress(), maxsize: this.maxsize };
   }
 }
@@ -149,6 +147,7 @@ export class RemoteCore implements QueueCore {
     this.#id = state.id;
     this.#sync = state.sync;
     this.maxsize = state.maxsize;
+    holdLease(this, state.id);
   }
 
   #call(method: string, args: unknown[]): Promise<unknown> {

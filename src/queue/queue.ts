@@ -35,8 +35,7 @@ export type { BlockOptions } from "./_args.ts";
  * over the IPC channel, the `...Sync` forms and `qsize()` over a synchronous
  * channel. The two are not ordered with each other, so await an async call
  * before a synchronous one that must see its effect. A child that dies while
- * waiting takes no item. A `...Sync` call from a child carries at most about
- * 750 KB.
+ * waiting takes no item. Items of any size travel both ways.
  *
  * `close()` affects only this handle (as in Python, per process).
  *

@@ -42,6 +42,7 @@ import type {
   WorkerHandle,
 } from "./types.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
+import { childEnded, childStarted } from "./child_exits.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
@@ -171,6 +172,20 @@ function execArgvFor(runtime: RuntimeName, options: SpawnOptions): { execArgv?: 
   return runtime === "deno" && heap !== undefined ? { execArgv: [heap] } : {};
 }
 
+/**
+ * Close the parent's end of an exited child's IPC channel. Node and Bun close
+ * it by themselves; Deno leaves it open (and referenced, so the program never
+ * exits) after a child died in the middle of a message.
+ */
+function closeChannel(child: ChildProcess): void {
+  if (!child.connected) return;
+  try {
+    child.disconnect();
+  } catch {
+    // already closing
+  }
+}
+
 class ChildProcessHandle implements WorkerHandle {
   readonly #child: ChildProcess;
   readonly #checkClone: boolean;
@@ -192,14 +207,20 @@ class ChildProcessHandle implements WorkerHandle {
     });
     const child = this.#child;
     live.add(child);
+    if (child.pid !== undefined) childStarted(child.pid);
     let settle!: () => void;
     this.#exited = new Promise((resolve) => (settle = resolve));
     const finish = (info: ExitInfo) => {
       if (this.#exit !== undefined) return;
       this.#exit = info;
       live.delete(child);
-      this.#onExit(info);
-      settle();
+      closeChannel(child);
+      try {
+        this.#onExit(info);
+      } finally {
+        if (child.pid !== undefined) childEnded(child.pid);
+        settle();
+      }
     };
     child.on("message", (message) => this.#onMessage(message));
     // "close" comes after the IPC channel has delivered its last message

@@ -16,8 +16,9 @@
  *   it back and wakes the caller.
  *
  * Frames on the socket are a 4-byte little-endian length and `node:v8`
- * serialised bytes (both ends run the same runtime). A request or reply is at
- * most 1 MiB.
+ * serialised bytes (both ends run the same runtime). Requests and replies of
+ * any size work: the shared buffer holds 1 MiB, and what does not fit crosses
+ * it in pieces (see `sync_helper.ts`), so small ones take one hand-over.
  *
  * `node:net`, `node:v8` and `node:worker_threads` exist on Deno, Bun and Node
  * (Deno needs read/write permission for the socket in the temporary folder,
@@ -34,17 +35,22 @@ import { join } from "node:path";
 import process from "node:process";
 import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
+import {
+  HEADER_BYTES,
+  HELPER_FAILED,
+  HELPER_SOURCE,
+  IDLE,
+  LENGTH,
+  NEXT,
+  REPLY,
+  REQUEST,
+  STATE,
+  TAKEN,
+  TOTAL,
+} from "./sync_helper.ts";
 
-/** Largest request or reply, in bytes. */
+/** Size of the shared data area: larger requests and replies cross it in pieces. */
 const CAPACITY = 1 << 20;
-/** Cells of the control block: state, length. */
-const STATE = 0;
-const LENGTH = 1;
-/** States: idle, request written (the helper writes 2: reply written). */
-const IDLE = 0;
-const REQUEST = 1;
-/** Written by the helper when it could not start. */
-const HELPER_FAILED = 3;
 
 /** Serves one request; resolves the reply. */
 export type SyncHandler = (request: unknown) => Promise<unknown>;
@@ -58,22 +64,48 @@ function frame(value: unknown): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/**
+ * Splits a byte stream into frames, joining each frame's chunks once, when it
+ * is complete (joining at every chunk would be quadratic for large frames).
+ */
+function frameReader(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
+  let chunks: Buffer[] = [];
+  let have = 0;
+  let need = -1;
+  return (chunk) => {
+    chunks.push(chunk);
+    have += chunk.length;
+    for (;;) {
+      if (need < 0) {
+        if (have < 4) return;
+        if (chunks[0].length < 4) chunks = [Buffer.concat(chunks, have)];
+        need = chunks[0].readUInt32LE(0);
+        chunks[0] = chunks[0].subarray(4);
+        have -= 4;
+      }
+      if (have < need) return;
+      const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
+      const rest = all.subarray(need);
+      chunks = rest.length > 0 ? [rest] : [];
+      have = rest.length;
+      const size = need;
+      need = -1;
+      onFrame(all.subarray(0, size));
+    }
+  };
+}
+
 function onConnection(socket: Socket, handler: SyncHandler): void {
-  let pending = Buffer.alloc(0);
   socket.on("error", () => {});
-  socket.on("data", (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 4) {
-      const size = pending.readUInt32LE(0);
-      if (pending.length < 4 + size) break;
-      const request = v8.deserialize(pending.subarray(4, 4 + size));
-      pending = pending.subarray(4 + size);
-      handler(request).then(
+  socket.on(
+    "data",
+    frameReader((bytes) => {
+      handler(v8.deserialize(bytes)).then(
         (reply) => socket.write(frame(reply)),
         () => socket.destroy(),
       );
-    }
-  });
+    }),
+  );
 }
 
 /**
@@ -108,131 +140,69 @@ export function syncChannelAddress(handler: SyncHandler): string {
   return address;
 }
 
-/**
- * The helper thread, as plain JavaScript source (a function's own source text
- * would carry transpiler helpers, such as tsx's `__name`, that don't exist in
- * the worker). It moves requests from the shared buffer to the socket and
- * replies back; any failure becomes a reply that makes the caller throw.
- */
-const HELPER = `let failed = () => {};
-(async () => {
-  const { workerData } = await import("node:worker_threads");
-  const net = await import("node:net");
-  const v8 = await import("node:v8");
-  const { Buffer } = await import("node:buffer");
-  const { sab, address } = workerData;
-  const ctl = new Int32Array(sab, 0, 2);
-  const data = new Uint8Array(sab, 8);
-  failed = () => {
-    Atomics.store(ctl, 0, 3);
-    Atomics.notify(ctl, 0);
-  };
-  const answer = (bytes) => {
-    if (bytes.length > data.length) bytes = v8.serialize({ ok: false, tooLarge: bytes.length });
-    data.set(bytes);
-    Atomics.store(ctl, 1, bytes.length);
-    Atomics.store(ctl, 0, 2);
-    Atomics.notify(ctl, 0);
-  };
-  let socket;
-  let broken;
-  // One request at a time: "waiting" while a wait for the state to change is
-  // pending, "inFlight" from sending a request until its reply is written, so
-  // a request is never sent twice.
-  let waiting = false;
-  let inFlight = false;
-  const next = () => {
-    if (waiting || inFlight) return;
-    const state = Atomics.load(ctl, 0);
-    if (state === 1) {
-      if (broken !== undefined) {
-        answer(v8.serialize({ ok: false, channel: broken }));
-        return next();
-      }
-      if (socket === undefined) return; // "connect" calls next()
-      const size = Atomics.load(ctl, 1);
-      const head = Buffer.alloc(4);
-      head.writeUInt32LE(size, 0);
-      inFlight = true;
-      socket.write(Buffer.concat([head, Buffer.from(data.slice(0, size))]));
-      return;
-    }
-    waiting = true;
-    const wait = Atomics.waitAsync(ctl, 0, state);
-    const go = () => {
-      waiting = false;
-      next();
-    };
-    if (wait.async) wait.value.then(go);
-    else go();
-  };
-  let pending = Buffer.alloc(0);
-  const breakWith = (reason) => {
-    broken ??= reason;
-    if (inFlight) {
-      inFlight = false;
-      answer(v8.serialize({ ok: false, channel: broken }));
-    }
-    next();
-  };
-  const connect = (attempt) => {
-    const s = net.connect(address);
-    s.on("connect", () => {
-      socket = s;
-      next();
-    });
-    s.on("data", (chunk) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 4) {
-        const size = pending.readUInt32LE(0);
-        if (pending.length < 4 + size) break;
-        const reply = pending.subarray(4, 4 + size);
-        pending = pending.subarray(4 + size);
-        if (!inFlight) continue; // never happens: one reply per request
-        inFlight = false;
-        answer(reply);
-        next();
-      }
-    });
-    s.on("error", (error) => {
-      if (socket === undefined && attempt < 50) {
-        setTimeout(() => connect(attempt + 1), 20);
-        return;
-      }
-      breakWith("the channel to the parent process failed (" + error.message + ")");
-    });
-    s.on("close", () => {
-      // A failed attempt closes too; only the connected socket's end counts.
-      if (socket === s) breakWith("the parent process closed the channel");
-    });
-  };
-  next();
-  connect(0);
-})().catch(() => failed());`;
-
 let client: { address: string; ctl: Int32Array; data: Uint8Array } | undefined;
 
 function startClient(address: string): { ctl: Int32Array; data: Uint8Array } {
   if (client !== undefined && client.address === address) return client;
-  const sab = new SharedArrayBuffer(8 + CAPACITY);
-  const worker = new Worker(HELPER, {
+  const sab = new SharedArrayBuffer(HEADER_BYTES + CAPACITY);
+  const worker = new Worker(HELPER_SOURCE, {
     eval: true,
     workerData: { sab, address },
   });
   worker.unref();
   worker.on("error", () => {});
-  client = { address, ctl: new Int32Array(sab, 0, 2), data: new Uint8Array(sab, 8) };
+  client = { address, ctl: new Int32Array(sab, 0, 3), data: new Uint8Array(sab, HEADER_BYTES) };
   return client;
+}
+
+/** Hand `bytes` to the helper, in pieces when they don't fit; returns the state after. */
+function writeRequest(ctl: Int32Array, data: Uint8Array, bytes: Uint8Array): number {
+  let sent = 0;
+  for (;;) {
+    const size = Math.min(data.length, bytes.length - sent);
+    data.set(sent === 0 && size === bytes.length ? bytes : bytes.subarray(sent, sent + size));
+    sent += size;
+    Atomics.store(ctl, LENGTH, size);
+    Atomics.store(ctl, TOTAL, bytes.length);
+    Atomics.store(ctl, STATE, REQUEST);
+    Atomics.notify(ctl, STATE);
+    while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
+    const state = Atomics.load(ctl, STATE);
+    // TAKEN: the helper wants the next piece; anything else ends the request
+    // (a reply, perhaps an early failure, or a helper that failed).
+    if (state !== TAKEN || sent >= bytes.length) return state;
+  }
+}
+
+/** Take the reply from the helper, piece by piece when it did not fit. */
+function readReply(ctl: Int32Array, data: Uint8Array): Uint8Array {
+  const total = Atomics.load(ctl, TOTAL);
+  let size = Atomics.load(ctl, LENGTH);
+  if (size >= total) return data.slice(0, size);
+  const out = new Uint8Array(total);
+  let got = 0;
+  for (;;) {
+    out.set(data.subarray(0, size), got);
+    got += size;
+    if (got >= total) return out;
+    Atomics.store(ctl, STATE, NEXT);
+    Atomics.notify(ctl, STATE);
+    while (Atomics.load(ctl, STATE) === NEXT) Atomics.wait(ctl, STATE, NEXT);
+    if (Atomics.load(ctl, STATE) !== REPLY) {
+      throw new Error("Cannot call the parent process: the channel's helper thread failed");
+    }
+    size = Atomics.load(ctl, LENGTH);
+  }
 }
 
 /**
  * Child side: send `request` to the parent listening at `address` and block
- * until the reply arrives.
+ * until the reply arrives. Requests and replies of any size work.
  *
  * @param address From the parent's `syncChannelAddress()`.
  * @param request A structured-clonable request.
  * @returns The parent's reply.
- * @throws {Error} When the request or reply is too large, or the channel failed.
+ * @throws {Error} When the channel failed.
  * @example
  * ```ts ignore
  * const reply = callSync(address, { target: "Lock:1:1", method: "locked", args: [] });
@@ -240,36 +210,23 @@ function startClient(address: string): { ctl: Int32Array; data: Uint8Array } {
  */
 export function callSync(address: string, request: unknown): unknown {
   const { ctl, data } = startClient(address);
-  const bytes = v8.serialize(request);
-  if (bytes.length > data.length) {
-    throw new RangeError(
-      `Cannot send a synchronous request of ${bytes.length} bytes to the parent process ` +
-        `(at most ${data.length}); use the async form`,
-    );
-  }
-  data.set(bytes);
-  Atomics.store(ctl, LENGTH, bytes.length);
-  Atomics.store(ctl, STATE, REQUEST);
-  Atomics.notify(ctl, STATE);
-  while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
-  if (Atomics.load(ctl, STATE) === HELPER_FAILED) {
+  const state = writeRequest(ctl, data, v8.serialize(request));
+  if (state === HELPER_FAILED) {
     client = undefined;
     throw new Error("Cannot call the parent process: the channel's helper thread failed to start");
   }
-  const reply = v8.deserialize(data.slice(0, Atomics.load(ctl, LENGTH))) as {
-    channel?: string;
-    tooLarge?: number;
-  };
+  let bytes: Uint8Array;
+  try {
+    bytes = readReply(ctl, data);
+  } catch (error) {
+    client = undefined;
+    throw error;
+  }
   Atomics.store(ctl, STATE, IDLE);
   Atomics.notify(ctl, STATE);
+  const reply = v8.deserialize(bytes) as { channel?: string };
   if (reply.channel !== undefined) {
     throw new Error(`Cannot call the parent process: ${reply.channel}`);
-  }
-  if (reply.tooLarge !== undefined) {
-    throw new RangeError(
-      `Cannot receive a synchronous reply of ${reply.tooLarge} bytes from the parent process ` +
-        `(at most ${CAPACITY}); use the async form`,
-    );
   }
   return reply;
 }

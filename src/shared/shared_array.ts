@@ -73,8 +73,8 @@ function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
  *
  * In the process context the parent process holds the array; in a child
  * process each index access is a synchronous round trip to the parent (the
- * async `get(i)`, `set(i, v)` and `getAll()` go over IPC). A synchronous
- * request or reply is at most 1 MiB: copy larger arrays with `getAll()`.
+ * async `get(i)`, `set(i, v)` and `getAll()` go over IPC); `toArray()` is one
+ * round trip, whatever the array's size.
  *
  * @example
  * ```ts

@@ -20,17 +20,18 @@
  *
  * @module
  */
-import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
+import { lease, leasedObject } from "../transport/leases.ts";
+import { callParent, type RpcTarget } from "../transport/rpc.ts";
 import { callParentSync } from "../transport/rpc_sync.ts";
 import { ownerId } from "./_owner.ts";
 
 const ids = new WeakMap<object, string>();
-const objects = new Map<string, object>();
 let counter = 0;
 
 /**
- * Parent side: make `object` callable from child processes (once) and return
- * its id.
+ * Parent side: make `object` callable from child processes and return its id
+ * (the same every time). It stays served while a message carrying it is on
+ * its way or a live child holds it (`leases.ts`).
  *
  * @param object The primitive.
  * @param tag Its class name, the id's prefix.
@@ -43,9 +44,8 @@ export function serve(object: object, tag: string, methods: () => RpcTarget): st
     const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
     id = `${tag}:${pid}:${++counter}`;
     ids.set(object, id);
-    objects.set(id, object);
-    registerRpcTarget(id, methods());
   }
+  lease(object, id, methods);
   return id;
 }
 
@@ -56,10 +56,14 @@ export function serve(object: object, tag: string, methods: () => RpcTarget): st
  * @returns The original object.
  */
 export function served(id: string): object | undefined {
-  return objects.get(id);
+  return leasedObject(id);
 }
 
-const proxies = new Map<string, object>();
+/** Held weakly, so that an unused proxy is collected and the parent told (`holdLease()`). */
+const proxies = new Map<string, WeakRef<object>>();
+const unused = new FinalizationRegistry<string>((id) => {
+  if (proxies.get(id)?.deref() === undefined) proxies.delete(id);
+});
 
 /**
  * Child side: the one proxy object for `id` in this process (the same object
@@ -70,12 +74,13 @@ const proxies = new Map<string, object>();
  * @returns The original (when this process serves it) or the proxy.
  */
 export function proxyFor<T extends object>(id: string, make: () => T): T {
-  const own = objects.get(id);
+  const own = leasedObject(id);
   if (own !== undefined) return own as T;
-  let proxy = proxies.get(id);
+  let proxy = proxies.get(id)?.deref();
   if (proxy === undefined) {
     proxy = make();
-    proxies.set(id, proxy);
+    proxies.set(id, new WeakRef(proxy));
+    unused.register(proxy, id);
   }
   return proxy as T;
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
+import { holdLease } from "../transport/leases.ts";
 import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
 import { syncRpcAddress } from "../transport/rpc_sync.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
@@ -59,7 +60,7 @@ export function marker(object: object, context: Context, spec: ShareSpec): Share
     // process forwards their async calls to its parent; their synchronous
     // calls reach the parent's channel directly.
     const { id, sync } = spec.remote;
-    forward(id);
+    forward(id, object);
     return { __mpShared: spec.tag, state: { mode: "process", id, sync, extra } };
   }
   if (context === "thread") {
@@ -75,11 +76,15 @@ export function marker(object: object, context: Context, spec: ShareSpec): Share
   return { __mpShared: spec.tag, state: { mode: "process", id, sync: syncRpcAddress(), extra } };
 }
 
-const forwarded = new Set<string>();
+/**
+ * Proxies this process passed on, kept for its life: its own children's calls
+ * go through them, so the parent must go on seeing this process hold them.
+ */
+const forwarded = new Map<string, object>();
 
-function forward(id: string): void {
+function forward(id: string, proxy: object): void {
   if (forwarded.has(id)) return;
-  forwarded.add(id);
+  forwarded.set(id, proxy);
   const methods = new Proxy({} as RpcTarget, {
     get: (_, method) => (...args: unknown[]) => callParent(id, String(method), args),
   });
@@ -105,6 +110,10 @@ export function registerPrimitive(
       return fromCells(state.cells, state.extra);
     }
     return served(state.id) ??
-      proxyFor(state.id, () => fromRemote(new Remote(state.id, state.sync), state.extra));
+      proxyFor(state.id, () => {
+        const remote = new Remote(state.id, state.sync);
+        holdLease(remote, state.id);
+        return fromRemote(remote, state.extra);
+      });
   });
 }

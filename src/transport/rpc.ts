@@ -86,6 +86,21 @@ export function registerRpcTarget(id: string, target: RpcTarget): void {
 }
 
 /**
+ * Main side: stop serving `id` (a later call for it fails as unknown).
+ *
+ * @param id The id given to `registerRpcTarget()`.
+ * @example
+ * ```ts
+ * import { registerRpcTarget, unregisterRpcTarget } from "./rpc.ts";
+ * registerRpcTarget("lock-2", { locked: () => false });
+ * unregisterRpcTarget("lock-2");
+ * ```
+ */
+export function unregisterRpcTarget(id: string): void {
+  targets.delete(id);
+}
+
+/**
  * Main side: answer one worker request through `reply`.
  *
  * @param request The worker's request.
