@@ -94,6 +94,28 @@ for (const context of CONTEXTS) {
         const limits = await Promise.all([pool.apply(heapLimitMb), pool.apply(heapLimitMb)]);
         assert.ok(limits.every((mb) => mb > 0), `heap limits after the loss: ${limits}`);
       });
+
+      it("out of memory in one task among 100: only it fails, after a second worker", async () => {
+        const results = Array.from(
+          { length: 100 },
+          (_, i) => i === 50 ? pool.applyAsync(exhaustHeap) : pool.applyAsync(heapLimitMb),
+        );
+        const settled = await Promise.allSettled(results.map((r) => r.get(120_000)));
+        for (const [i, outcome] of settled.entries()) {
+          if (i === 50) {
+            assert.equal(outcome.status, "rejected");
+            const error = (outcome as PromiseRejectedResult).reason;
+            assert.ok(error instanceof WorkerLostError, `expected WorkerLostError, got ${error}`);
+            assert.match(error.message, /second worker/);
+          } else {
+            assert.equal(
+              outcome.status,
+              "fulfilled",
+              `task ${i}: ${String((outcome as PromiseRejectedResult).reason)}`,
+            );
+          }
+        }
+      });
     }
   });
 }
