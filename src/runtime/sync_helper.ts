@@ -44,7 +44,7 @@ export const TAKEN = 4;
 export const NEXT = 5;
 
 /** The helper's source; its `workerData` is `{ sab, address }`. */
-export const HELPER_SOURCE = `let failed = () => {};
+export const HELPER_SOURCE: string = `let failed = () => {};
 (async () => {
   const { workerData } = await import("node:worker_threads");
   const net = await import("node:net");
