@@ -4,6 +4,7 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
+import { checkCanStartWorkers } from "../process/bootstrap_guard.ts";
 import { checkContext, getStartMethod } from "../process/start_method.ts";
 import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context } from "../runtime/types.ts";
@@ -14,6 +15,7 @@ import {
   type SourceFunction,
   type TaskMode,
 } from "../transport/protocol.ts";
+import { preloadErrorClasses } from "../transport/error_classes.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
@@ -103,9 +105,13 @@ export class Pool implements AsyncDisposable {
    * @param options The number of workers, or options.
    * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer.
    * @throws {TypeError} For an `initializer` that is not a function.
+   * @throws {ProcessError} In a worker that is still importing its task module
+   *   (the module lacks the `isMainProcess()` guard), or when workers are
+   *   already nested `MAX_NESTING` (8) deep.
    */
   constructor(options?: number | PoolOptions) {
     const what = "Cannot create pool";
+    checkCanStartWorkers("create a pool");
     const opts: PoolOptions = typeof options === "object" && options !== null
       ? options
       : { processes: options };
@@ -123,10 +129,12 @@ export class Pool implements AsyncDisposable {
       throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
     }
     this.context = opts.context === undefined ? getStartMethod() : checkContext(opts.context, what);
+    const module = opts.module === undefined ? undefined : String(opts.module);
+    if (module !== undefined) preloadErrorClasses(module);
     this.#scheduler = new Scheduler({
       processes: this.processes,
       context: this.context,
-      module: opts.module === undefined ? undefined : String(opts.module),
+      module,
       initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
       initargs: encodeShared(initargs, this.context) as unknown[],
       maxtasksperchild: max,

@@ -12,6 +12,7 @@
  * @module
  */
 import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
+import { childDepth } from "../process/bootstrap_guard.ts";
 import { getBackend } from "../runtime/backend.ts";
 import type { Backend, Context, ExitInfo } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
@@ -28,6 +29,7 @@ import { findUncloneable } from "../transport/clone_check.ts";
 import { jsonBatch, readBatch } from "../transport/json_batch.ts";
 import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
 import { WorkerSlot } from "./worker_slot.ts";
@@ -206,6 +208,7 @@ export class Scheduler {
       module: this.#config.module,
       initializer: this.#config.initializer,
       initargs: this.#config.initargs,
+      depth: childDepth(),
     };
     const handle = backend.spawn({ url: workerEntryUrl(), name, workerData });
     const slot = new WorkerSlot(handle, name);
@@ -316,7 +319,7 @@ export class Scheduler {
         break;
       case "initError":
         this.#break(
-          new ProcessError(`Pool initializer failed: ${message.error.message}`, {
+          new ProcessError(initFailureMessage(message.error), {
             cause: decodeError(message.error),
           }),
         );

@@ -5,13 +5,14 @@
  *
  * The child runs the worker entry under the same runtime as the parent: Node
  * forks Node (adding tsx's loader for a `.ts` entry when Node cannot strip
- * types), Deno forks `deno run -A` (its `fork()` builds that command line),
+ * types), Deno forks `deno run` with the parent's permissions,
  * Bun forks Bun. `workerData` travels as the first IPC message; the child's
  * side is `child_port.ts`.
  *
- * Deno's `fork()` runs `deno run -A --unstable-bare-node-builtins
- * --unstable-detect-cjs <entry>`: children get all permissions, whatever the
- * parent's.
+ * Deno's `fork()` alone runs `deno run -A ...`: children would get all
+ * permissions, whatever the parent's. It is given an `execArgv` that starts
+ * with `run` (taken as Deno's own arguments) carrying the parent's
+ * permissions instead (see `deno_permissions.ts`).
  *
  * Runtime differences handled here:
  * - Deno's `send()` does not throw for a value that cannot be cloned (and a
@@ -34,6 +35,7 @@ import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
 import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+import { denoChildExecArgv } from "./deno_permissions.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
@@ -161,6 +163,7 @@ class ChildProcessHandle implements WorkerHandle {
       env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       ...(runtime === "node" ? { execArgv: nodeExecArgv(options.url) } : {}),
+      ...(runtime === "deno" ? { execArgv: denoChildExecArgv(options.url) } : {}),
     });
     const child = this.#child;
     live.add(child);

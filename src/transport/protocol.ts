@@ -51,6 +51,8 @@ export interface PoolWorkerData {
   readonly module?: string;
   readonly initializer?: FunctionRef;
   readonly initargs: readonly unknown[];
+  /** How deep the worker is nested: 1 for a worker of the main program (see `bootstrap_guard.ts`). */
+  readonly depth?: number;
 }
 
 /** What a `Process` worker gets as `workerData`. */
@@ -66,6 +68,8 @@ export interface ProcessWorkerData {
   readonly parentName?: string;
   /** OS pid of the parent (for `parentProcess()`). */
   readonly parentPid?: number;
+  /** How deep the worker is nested: 1 for a worker of the main program (see `bootstrap_guard.ts`). */
+  readonly depth?: number;
 }
 
 /** main → worker: run these tasks. `batch` is flat: taskId, fnKey, mode, payload, ... */
