@@ -120,5 +120,11 @@ export function decodeError(wire: WireError): unknown {
     Object.defineProperty(error, "name", { value: wire.name, writable: true, configurable: true });
   }
   Object.assign(error, wire.props);
+  // JavaScriptCore (Bun) gives an Error built with another `new.target` no stack.
+  if (error.stack === undefined) {
+    const capture = (Error as { captureStackTrace?: (target: object) => void }).captureStackTrace;
+    if (capture !== undefined) capture(error);
+    else error.stack = `${wire.name}: ${wire.message}`;
+  }
   return error;
 }
