@@ -31,7 +31,10 @@ export interface ProcessOptions {
   readonly daemon?: boolean;
   /** `"thread"` or `"process"`; default `getStartMethod()`. */
   readonly context?: Context;
-  /** A module exporting `target`: the worker imports it and calls the export by name. */
+  /**
+   * A module exporting `target`: the worker imports it and calls the export with the target's
+   * name and source text (the main thread does not import it).
+   */
   readonly module?: string | URL;
 }
 
