@@ -4,6 +4,7 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
+import { checkCanStartWorkers } from "../process/bootstrap_guard.ts";
 import { checkContext, getStartMethod } from "../process/start_method.ts";
 import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context } from "../runtime/types.ts";
@@ -15,6 +16,7 @@ import {
   type TaskMode,
 } from "../transport/protocol.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
+import { preloadErrorClasses } from "../transport/error_classes.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
@@ -133,9 +135,13 @@ export class Pool implements AsyncDisposable {
    *   or a `resourceLimits` cap that is not one.
    * @throws {TypeError} For an `initializer` that is not a function, or a `resourceLimits`
    *   that is not an object of supported caps.
+   * @throws {ProcessError} In a worker that is still importing its task module
+   *   (the module lacks the `isMainProcess()` guard), or when workers are
+   *   already nested `MAX_NESTING` (8) deep.
    */
   constructor(options?: number | PoolOptions) {
     const what = "Cannot create pool";
+    checkCanStartWorkers("create a pool");
     const opts: PoolOptions = typeof options === "object" && options !== null
       ? options
       : { processes: options };
@@ -155,10 +161,12 @@ export class Pool implements AsyncDisposable {
     this.context = opts.context === undefined ? getStartMethod() : checkContext(opts.context, what);
     const init = collectLeases(() => encodeShared(initargs, this.context) as unknown[]);
     this.#initLeases = init.ids;
+    const module = opts.module === undefined ? undefined : String(opts.module);
+    if (module !== undefined) preloadErrorClasses(module);
     this.#scheduler = new Scheduler({
       processes: this.processes,
       context: this.context,
-      module: opts.module === undefined ? undefined : String(opts.module),
+      module,
       initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
       initargs: init.value,
       maxtasksperchild: max,

@@ -17,6 +17,7 @@
  * @module
  */
 import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
+import { childDepth } from "../process/bootstrap_guard.ts";
 import { getBackend } from "../runtime/backend.ts";
 import type { Backend, Context, ExitInfo, ResourceLimits } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
@@ -34,6 +35,7 @@ import { findUncloneable } from "../transport/clone_check.ts";
 import { jsonBatch, readBatch } from "../transport/json_batch.ts";
 import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
 import { sortLostTasks } from "./lost_tasks.ts";
@@ -219,6 +221,7 @@ export class Scheduler {
       initializer: this.#config.initializer,
       initargs: this.#config.initargs,
       progress,
+      depth: childDepth(),
     };
     const { resourceLimits } = this.#config;
     let handle;
@@ -358,7 +361,7 @@ export class Scheduler {
         break;
       case "initError":
         this.#break(
-          new ProcessError(`Pool initializer failed: ${message.error.message}`, {
+          new ProcessError(initFailureMessage(message.error), {
             cause: decodeError(message.error),
           }),
         );

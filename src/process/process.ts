@@ -13,6 +13,7 @@ import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
 import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { encodeShared } from "../transport/shareable.ts";
+import { checkCanStartWorkers, childDepth } from "./bootstrap_guard.ts";
 import { addChild, removeChild } from "./children.ts";
 import { stopDaemonsAtExit } from "./daemon_exit.ts";
 import { exitCodeOf } from "./exit_code.ts";
@@ -31,7 +32,10 @@ export interface ProcessOptions {
   readonly daemon?: boolean;
   /** `"thread"` or `"process"`; default `getStartMethod()`. */
   readonly context?: Context;
-  /** A module exporting `target`: the worker imports it and calls the export by name. */
+  /**
+   * A module exporting `target`: the worker imports it and calls the export with the target's
+   * name and source text (the main thread does not import it).
+   */
   readonly module?: string | URL;
 }
 
@@ -41,17 +45,29 @@ function describe(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * How the worker finds the target. It travels by name and source text, and
+ * the worker calls the module's export with that name and source when there
+ * is one (so it may use imports). The main thread does not import the module
+ * for this: in a program that uses top-level `await`, `module` is the main
+ * module, still evaluating, and awaiting its import here would never end.
+ * Only a target without source text (a bound export) is looked up in the
+ * module by identity.
+ */
 async function targetRef(
   target: (...args: never[]) => unknown,
   module: string | undefined,
 ): Promise<FunctionRef> {
-  if (module !== undefined) {
+  try {
+    return functionRef(target);
+  } catch (error) {
+    if (module === undefined) throw error;
     const exports = (await import(module)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(exports)) {
       if (value === target) return { kind: "export", name };
     }
+    throw error;
   }
-  return functionRef(target);
 }
 
 /**
@@ -159,7 +175,9 @@ export class Process {
    * that cannot start ends with `exitcode` 1.
    *
    * @returns Resolves once the worker is spawned.
-   * @throws {ProcessError} When already started or closed.
+   * @throws {ProcessError} When already started or closed; in a worker that is
+   *   still importing its task module (the module lacks the `isMainProcess()`
+   *   guard); when workers are already nested `MAX_NESTING` (8) deep.
    * @throws {TypeError} When the arguments cannot be sent.
    */
   start(): Promise<void> {
@@ -167,6 +185,7 @@ export class Process {
     if (this.#state === "started") {
       throw new ProcessError(`Cannot start process '${this.#name}': it has already been started`);
     }
+    checkCanStartWorkers(`start process '${this.#name}'`);
     const { value: args, ids } = collectLeases(() => encodeShared(this.#args, this.#context));
     try {
       structuredClone(args);
@@ -203,6 +222,7 @@ export class Process {
         daemon: this.#daemon,
         parentName: me.name,
         parentPid: me.pid ?? (globalThis as { process?: { pid?: number } }).process?.pid,
+        depth: childDepth(),
       };
       const handle = backend.spawn({
         url: workerEntryUrl(),

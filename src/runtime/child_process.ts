@@ -5,13 +5,14 @@
  *
  * The child runs the worker entry under the same runtime as the parent: Node
  * forks Node (adding tsx's loader for a `.ts` entry when Node cannot strip
- * types), Deno forks `deno run -A` (its `fork()` builds that command line),
+ * types), Deno forks `deno run` with the parent's permissions,
  * Bun forks Bun. `workerData` travels as the first IPC message; the child's
  * side is `child_port.ts`.
  *
- * Deno's `fork()` runs `deno run -A --unstable-bare-node-builtins
- * --unstable-detect-cjs <entry>`: children get all permissions, whatever the
- * parent's.
+ * Deno's `fork()` alone runs `deno run -A ...`: children would get all
+ * permissions, whatever the parent's. It is given an `execArgv` that starts
+ * with `run` (taken as Deno's own arguments) carrying the parent's
+ * permissions instead (see `deno_permissions.ts`).
  *
  * Runtime differences handled here:
  * - Deno's `send()` does not throw for a value that cannot be cloned (and a
@@ -41,6 +42,7 @@ import type {
   SpawnOptions,
   WorkerHandle,
 } from "./types.ts";
+import { denoChildExecArgv } from "./deno_permissions.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
 import { childEnded, childStarted } from "./child_exits.ts";
 
@@ -162,14 +164,16 @@ function nodeExecArgv(url: URL, limits: ResourceLimits | undefined): string[] {
 }
 
 /**
- * `fork()`'s `execArgv` for a child: Node gets the parent's loaders and safe flags; Deno's
- * `fork()` turns V8 flags in `execArgv` into `--v8-flags=`, which only a heap cap needs; Bun
- * has no heap cap and keeps its defaults.
+ * `fork()`'s `execArgv` for a child: Node gets the parent's loaders and safe flags; Deno gets
+ * the parent's permissions and, for a heap cap, a V8 flag (its `fork()` turns V8 flags in
+ * `execArgv` into `--v8-flags=`); Bun has no heap cap and keeps its defaults.
  */
 function execArgvFor(runtime: RuntimeName, options: SpawnOptions): { execArgv?: string[] } {
   if (runtime === "node") return { execArgv: nodeExecArgv(options.url, options.resourceLimits) };
+  if (runtime !== "deno") return {};
+  // The parent's permissions, no wider (deno_permissions.ts), and the heap cap.
   const heap = heapFlag(options.resourceLimits);
-  return runtime === "deno" && heap !== undefined ? { execArgv: [heap] } : {};
+  return { execArgv: [...denoChildExecArgv(options.url), ...(heap === undefined ? [] : [heap])] };
 }
 
 /**

@@ -1,8 +1,13 @@
 /**
- * Thread adapter for Node: `node:worker_threads`.
+ * Thread adapter for Node: `node:worker_threads` (Deno's too). On Node 20
+ * under tsx, workers register tsx's loader themselves (see
+ * `typeScriptLoaderFor`).
  *
  * @module
  */
+import { createRequire } from "node:module";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parentPort, threadId, Worker, workerData } from "node:worker_threads";
 import type {
   Backend,
@@ -13,35 +18,72 @@ import type {
   WorkerHandle,
 } from "./types.ts";
 
+/** An `execArgv` entry that names tsx: `--import tsx`, or the paths the `tsx` command adds. */
+const TSX_ARG = /(^|[/\\=])tsx([/\\]|$)/;
+
+/** The parent's `execArgv` entries that name tsx's loader (empty when it does not use tsx). */
+function parentTsxArgs(): string[] {
+  return process.execArgv.filter((arg) => arg === "tsx" || TSX_ARG.test(arg));
+}
+
+function pathOf(arg: string): string | undefined {
+  const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
+  if (value.startsWith("file:")) return fileURLToPath(value);
+  return value.startsWith("/") || /^[A-Za-z]:[/\\]/.test(value) ? value : undefined;
+}
+
 /**
- * A `.ts` worker entry on a Node that cannot strip types (Node 20, run
- * through tsx): the worker must register tsx's loader before importing it,
- * because workers do not inherit the main thread's loader hooks.
+ * Where tsx's registration API is: next to this library, else next to the
+ * loader the parent was started with, else in the working directory.
  */
-function typeScriptLoaderFor(url: URL): string | undefined {
-  if (!url.pathname.endsWith(".ts")) return undefined;
-  const proc = globalThis as unknown as { process: { features?: { typescript?: unknown } } };
-  if (proc.process.features?.typescript) return undefined;
+function resolveTsxApi(): string | undefined {
   try {
     return import.meta.resolve("tsx/esm/api");
   } catch {
-    return undefined;
+    // not reachable from the library's own folder
   }
+  const bases = parentTsxArgs().flatMap((arg) => pathOf(arg) ?? []);
+  bases.push(`${process.cwd()}/`);
+  for (const base of bases) {
+    try {
+      return pathToFileURL(createRequire(base).resolve("tsx/esm/api")).href;
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The loader a worker must register before it imports anything, on a Node
+ * that cannot strip types (Node 20): workers do not inherit the main
+ * thread's loader hooks there, so a `.ts` worker entry, or a `.ts` task
+ * module imported by a `.js` entry (the npm build) while the parent runs
+ * under tsx, would fail with "Unknown file extension .ts". On Nodes that
+ * strip types, workers inherit `execArgv` (so `--experimental-strip-types`)
+ * and the parent's hooks, and need nothing here.
+ */
+function typeScriptLoaderFor(url: URL, runtime: RuntimeName): string | undefined {
+  if (runtime !== "node") return undefined;
+  const features = process.features as { typescript?: unknown };
+  if (features.typescript) return undefined;
+  if (!url.pathname.endsWith(".ts") && parentTsxArgs().length === 0) return undefined;
+  return resolveTsxApi();
 }
 
 /**
  * Source of a small eval'd entry that imports the real one, when a Worker
- * can't take the entry URL itself: on Node 20 a `.ts` entry needs tsx's
- * loader registered first; Deno's `worker_threads` takes only `file:` URLs,
- * so a remote entry (the package imported from JSR over `https:`) is imported.
+ * can't take the entry URL itself: on Node 20 tsx's loader is registered
+ * first (see `typeScriptLoaderFor`); Deno's `worker_threads` takes only
+ * `file:` URLs, so a remote entry (the package imported from JSR over
+ * `https:`) is imported.
  */
-function bootstrapFor(url: URL): string | undefined {
+function bootstrapFor(url: URL, runtime: RuntimeName): string | undefined {
   const entry = JSON.stringify(url.href);
-  const loader = typeScriptLoaderFor(url);
+  const loader = typeScriptLoaderFor(url, runtime);
   if (loader !== undefined) {
-    return `import(${
-      JSON.stringify(loader)
-    }).then((m) => { m.register(); return import(${entry}); });`;
+    return `import(${JSON.stringify(loader)}).then((m) => { ` +
+      `(m.register ?? m.default.register)(); return import(${entry}); });`;
   }
   if (url.protocol !== "file:") return `import(${entry});`;
   return undefined;
@@ -55,8 +97,8 @@ class NodeThreadHandle implements WorkerHandle {
   #signal: string | undefined;
   #exitedPromise: Promise<void>;
 
-  constructor(options: SpawnOptions) {
-    const bootstrap = bootstrapFor(options.url);
+  constructor(options: SpawnOptions, runtime: RuntimeName) {
+    const bootstrap = bootstrapFor(options.url, runtime);
     const common = {
       name: options.name,
       workerData: options.workerData,
@@ -121,7 +163,7 @@ export function createNodeThreadBackend(runtime: RuntimeName = "node"): Backend 
     runtime,
     context: "thread",
     sharesMemory: true,
-    spawn: (options) => new NodeThreadHandle(options),
+    spawn: (options) => new NodeThreadHandle(options, runtime),
   };
 }
 

@@ -2,11 +2,13 @@
  * Errors across the worker boundary: a worker's error is encoded to plain
  * data and rebuilt in the main thread with its name, message and own
  * properties; built-in classes keep their class; the worker's stack becomes a
- * `RemoteError` set as `cause` (Python's `RemoteTraceback`).
+ * `RemoteError` set as `cause` (Python's `RemoteTraceback`). A class the
+ * pool's module exports comes back as that class (see `error_classes.ts`).
  *
  * @module
  */
 import { RemoteError } from "../errors.ts";
+import { errorClass, type ErrorClassRef, exportedClassOf } from "./error_classes.ts";
 
 /** An error as it travels. */
 export interface WireError {
@@ -16,6 +18,8 @@ export interface WireError {
   readonly stack: string;
   /** Constructor name when it is a built-in error class. */
   readonly builtin?: string;
+  /** The export of the pool's module that is the error's class (or its nearest ancestor). */
+  readonly exported?: ErrorClassRef;
   /** Own enumerable properties (cloneable ones; others as strings). */
   readonly props: Record<string, unknown>;
   /** A thrown value that is not an Error travels as itself. */
@@ -77,6 +81,7 @@ export function encodeError(error: unknown, hint?: string): WireError {
     message,
     stack: error.stack ?? `${error.name}: ${error.message}`,
     builtin: ctor !== undefined && ctor in BUILTINS ? ctor : undefined,
+    exported: exportedClassOf(error),
     props,
   };
 }
@@ -85,7 +90,8 @@ export function encodeError(error: unknown, hint?: string): WireError {
  * Rebuild an error that came from a worker.
  *
  * @param wire The encoded error.
- * @returns An Error (of the built-in class when it was one) whose `cause` is a
+ * @returns An Error (of the built-in class when it was one, or of the class
+ *   the pool's module exports, when known here) whose `cause` is a
  *   `RemoteError` with the worker's stack; or the thrown non-Error value.
  * @example
  * ```ts
@@ -97,7 +103,13 @@ export function encodeError(error: unknown, hint?: string): WireError {
 export function decodeError(wire: WireError): unknown {
   if (wire.thrown !== undefined) return wire.thrown.value;
   const Ctor = wire.builtin === undefined ? Error : BUILTINS[wire.builtin] ?? Error;
-  const error = new Ctor(wire.message);
+  const Exported = wire.exported === undefined ? undefined : errorClass(wire.exported);
+  // An instance of the exported class without running its constructor (whose
+  // parameters are unknown here): Error's own construction with the class as
+  // `new.target`; its fields come back from `props` below.
+  const error: Error = Exported === undefined
+    ? new Ctor(wire.message)
+    : Reflect.construct(Error, [wire.message], Exported);
   Object.defineProperty(error, "cause", {
     value: new RemoteError(wire.stack),
     writable: true,
@@ -108,5 +120,11 @@ export function decodeError(wire: WireError): unknown {
     Object.defineProperty(error, "name", { value: wire.name, writable: true, configurable: true });
   }
   Object.assign(error, wire.props);
+  // JavaScriptCore (Bun) gives an Error built with another `new.target` no stack.
+  if (error.stack === undefined) {
+    const capture = (Error as { captureStackTrace?: (target: object) => void }).captureStackTrace;
+    if (capture !== undefined) capture(error);
+    else error.stack = `${wire.name}: ${wire.message}`;
+  }
   return error;
 }

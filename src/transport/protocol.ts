@@ -57,6 +57,8 @@ export interface PoolWorkerData {
    * main thread knows exactly what a worker that was killed had done.
    */
   readonly progress?: SharedArrayBuffer;
+  /** How deep the worker is nested: 1 for a worker of the main program (see `bootstrap_guard.ts`). */
+  readonly depth?: number;
 }
 
 /** Index in `PoolWorkerData.progress` of the number of tasks the worker has started. */
@@ -77,6 +79,8 @@ export interface ProcessWorkerData {
   readonly parentName?: string;
   /** OS pid of the parent (for `parentProcess()`). */
   readonly parentPid?: number;
+  /** How deep the worker is nested: 1 for a worker of the main program (see `bootstrap_guard.ts`). */
+  readonly depth?: number;
 }
 
 /** main → worker: run these tasks. `batch` is flat: taskId, fnKey, mode, payload, ... */

@@ -9,6 +9,7 @@
 import "../runtime/early_messages.ts";
 import { connectParent } from "../runtime/parent_port.ts";
 import { setIdentity } from "../process/identity.ts";
+import { setNestingDepth } from "../process/bootstrap_guard.ts";
 import type { PoolWorkerData, ProcessWorkerData } from "../transport/protocol.ts";
 
 const port = await connectParent();
@@ -20,6 +21,7 @@ setIdentity({
   pid: port.pid,
   threadId: port.threadId,
 });
+setNestingDepth(data.depth ?? 1);
 if (data.role === "pool") {
   const { runPoolWorker } = await import("./pool_main.ts");
   await runPoolWorker(port, data);

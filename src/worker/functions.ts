@@ -4,12 +4,41 @@
  *
  * @module
  */
+import { ProcessError } from "../errors.ts";
+import { whileImporting } from "../process/bootstrap_guard.ts";
+import { indexErrorClasses } from "../transport/error_classes.ts";
 import type { FunctionRef } from "../transport/protocol.ts";
 
 /** A function the worker can call. */
 export type AnyFunction = (...args: unknown[]) => unknown;
 
 let moduleExports: Record<string, unknown> | undefined;
+/**
+ * The module's exported functions by their own name and source text, so that
+ * one exported under another name (`export { impl as fileLength }`) is found
+ * too: the main thread sends a function's own name (`impl`) and source.
+ */
+let exportsBySource: Map<string, AnyFunction> | undefined;
+
+function sourceKey(name: string, source: string): string {
+  return `${name}\0${source}`;
+}
+
+function indexExports(namespace: Record<string, unknown>): Map<string, AnyFunction> {
+  const index = new Map<string, AnyFunction>();
+  for (const value of Object.values(namespace)) {
+    if (typeof value !== "function") continue;
+    let source: string;
+    try {
+      source = Function.prototype.toString.call(value);
+    } catch {
+      continue;
+    }
+    const key = sourceKey(value.name, source);
+    if (!index.has(key)) index.set(key, value as AnyFunction);
+  }
+  return index;
+}
 
 /**
  * Source compiled by esbuild with `keepNames` (tsx, which runs TypeScript on
@@ -38,10 +67,8 @@ function keepName<F>(fn: F, name: string): F {
  * ```
  */
 export function compileFunction(name: string, source: string): AnyFunction {
-  const exported = moduleExports?.[name];
-  if (typeof exported === "function" && Function.prototype.toString.call(exported) === source) {
-    return exported as AnyFunction;
-  }
+  const exported = exportsBySource?.get(sourceKey(name, source));
+  if (exported !== undefined) return exported;
   let fn: unknown;
   try {
     fn = new Function("__name", `return (${source});`)(keepName);
@@ -61,17 +88,39 @@ export function compileFunction(name: string, source: string): AnyFunction {
 }
 
 /**
- * Import the pool's module (once) so its exports can be called by name.
+ * Import the pool's (or process's) module once, so its exports can be called
+ * by reference and its exported error classes revived. While it is imported,
+ * creating a pool or starting a process here throws (see `bootstrap_guard.ts`).
  *
  * @param specifier Module URL.
+ * @param owner Whose module it is, for the message: `"pool"` (default) or `"process"`.
  * @returns Nothing; afterwards `exportedFunction` can find exports.
+ * @throws {ProcessError} "Cannot import the pool's module <url>: <reason>", with
+ *   the import's error as `cause` and the URL as `module`.
  * @example
  * ```ts ignore
- * await loadModule(import.meta.url);
+ * await loadModule(import.meta.url, "pool");
  * ```
  */
-export async function loadModule(specifier: string): Promise<void> {
-  moduleExports = await import(specifier);
+export async function loadModule(
+  specifier: string,
+  owner: "pool" | "process" = "pool",
+): Promise<void> {
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await whileImporting(specifier, () => import(specifier));
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw Object.assign(
+      new ProcessError(`Cannot import the ${owner}'s module ${specifier}: ${reason}`, {
+        cause: error,
+      }),
+      { module: specifier },
+    );
+  }
+  moduleExports = namespace;
+  exportsBySource = indexExports(namespace);
+  indexErrorClasses(specifier, namespace);
 }
 
 /**

@@ -47,7 +47,7 @@ export async function runProcess(port: ParentPort, data: ProcessWorkerData): Pro
   });
   let code = 0;
   try {
-    if (data.module !== undefined) await loadModule(data.module);
+    if (data.module !== undefined) await loadModule(data.module, "process");
     const target = resolveFunction(data.target);
     const args = await decodeArgs(data.args) as unknown[];
     await target(...args);
