@@ -7,7 +7,9 @@
  * forks Node (adding tsx's loader for a `.ts` entry when Node cannot strip
  * types), Deno forks `deno run -A` (its `fork()` builds that command line),
  * Bun forks Bun. `workerData` travels as the first IPC message; the child's
- * side is `child_port.ts`.
+ * side is `child_port.ts`. In a bundle or a compiled binary the child runs
+ * the bundle (or binary) itself, told by an environment variable that it is
+ * a worker (see `self_host.ts`).
  *
  * Deno's `fork()` runs `deno run -A --unstable-bare-node-builtins
  * --unstable-detect-cjs <entry>`: children get all permissions, whatever the
@@ -35,6 +37,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
 import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
+import { SELF_HOST_ENV, selfHostMarker } from "./self_host.ts";
+import { selfHostedScript } from "./worker_url.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
@@ -156,11 +160,14 @@ class ChildProcessHandle implements WorkerHandle {
     const init = { [INIT_KEY]: true, workerData: options.workerData };
     v8.serialize(init); // throws here, before any child exists, when it can't be cloned
     const env: Record<string, string | undefined> = { ...process.env, SEED_MP_CHILD: "1" };
-    this.#child = fork(fileURLToPath(options.url), [], {
+    const hosted = selfHostedScript(options.url);
+    if (hosted !== undefined) env[SELF_HOST_ENV] = selfHostMarker(options.workerData);
+    const script = hosted ?? options.url;
+    this.#child = fork(fileURLToPath(script), [], {
       serialization: "advanced",
       env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      ...(runtime === "node" ? { execArgv: nodeExecArgv(options.url) } : {}),
+      ...(runtime === "node" ? { execArgv: nodeExecArgv(script) } : {}),
     });
     const child = this.#child;
     live.add(child);

@@ -1,5 +1,7 @@
 /**
- * Thread adapter for Node: `node:worker_threads`.
+ * Thread adapter for Node: `node:worker_threads` (Deno uses it too).
+ * In a bundle, the worker is the bundle itself, started through a small
+ * eval'd bootstrap that tells it it is a worker (see `self_host.ts`).
  *
  * @module
  */
@@ -12,6 +14,8 @@ import type {
   SpawnOptions,
   WorkerHandle,
 } from "./types.ts";
+import { selfHostBootstrap } from "./self_host.ts";
+import { selfHostedScript } from "./worker_url.ts";
 
 /**
  * A `.ts` worker entry on a Node that cannot strip types (Node 20, run
@@ -56,7 +60,10 @@ class NodeThreadHandle implements WorkerHandle {
   #exitedPromise: Promise<void>;
 
   constructor(options: SpawnOptions) {
-    const bootstrap = bootstrapFor(options.url);
+    const hosted = selfHostedScript(options.url);
+    const bootstrap = hosted === undefined
+      ? bootstrapFor(options.url)
+      : selfHostBootstrap(hosted, options.workerData);
     this.#worker = bootstrap === undefined
       ? new Worker(options.url, { name: options.name, workerData: options.workerData })
       : new Worker(bootstrap, { eval: true, name: options.name, workerData: options.workerData });
