@@ -1,12 +1,12 @@
 /**
  * Thread adapter for Bun: Web Workers.
  *
- * `workerData` travels as the first message. In a bundle, the worker is
- * the bundle itself, told by an environment variable that it is a worker
- * (see `self_host.ts`). Bun reports a worker's exit
+ * `workerData` travels as the first message. Bun reports a worker's exit
  * code with a `close` event; an uncaught error arrives as an `error` event
  * first (exit code 1). (Deno uses `node_thread.ts`: its Web Worker
- * `terminate()` cannot stop a worker that is busy.)
+ * `terminate()` cannot stop a worker that is busy.) In a bundle, the worker
+ * is the bundle itself, told by a variable in its own environment that it
+ * is a worker (see `self_host.ts`).
  *
  * @module
  */
