@@ -7,8 +7,12 @@
  * 1. static checks: `tsc --noEmit`, `deno check --doc` (library, JSDoc examples, tests,
  *    examples, benchmarks), `deno lint`, `deno fmt --check`;
  * 2. packaging checks (all offline): manifests agree, `deno publish --dry-run`,
- *    `deno doc --lint`, `deno test --doc`, build, `publint`, `attw`, tarball smoke test;
- * 3. the same `tests/` on Deno, Bun, Node 20 (through tsx) and Node 24 (type stripping).
+ *    `deno doc --lint`, `deno test --doc`, build, `publint`, `attw`, tarball smoke test, and
+ *    `tests/bundle/` once (it builds apps with `bun build`, `bun build --compile`,
+ *    `deno bundle` and esbuild and runs them: each build is specific to its tool, not to the
+ *    runtime running the test);
+ * 3. the same `tests/` (less `tests/bundle/`) on Deno, Bun, Node 20 (through tsx) and Node 24
+ *    (type stripping).
  *
  * Then it prints one summary line per step and runtime and, last, replays the closing lines
  * of a Node test run (`ℹ tests … ℹ pass … ℹ fail …`), so Node's runner ends the output.
@@ -47,6 +51,8 @@ const CHECK_TIMEOUT_MS = 10 * 60_000;
 
 /** What `deno check` covers (those that exist). */
 const DENO_CHECKED = ["mod.ts", "src/", "tests/", "examples/", "bench/", "README.md"];
+/** Tests that run once, in the packaging phase, rather than on every runtime. */
+const ONCE_TESTS = "tests/bundle";
 
 const options = parseArgs(process.argv.slice(2));
 const node20 = systemNode();
@@ -185,10 +191,18 @@ async function packagingChecks() {
     "--no-color",
   ]);
   await check("tarball smoke test", node20, ["scripts/smoke_tarball.mjs"]);
+  await check(`bundles and compiled binaries (${ONCE_TESTS})`, node20, [
+    "--import",
+    "tsx",
+    ...nodeTestArgs(),
+    ...findTestFiles([ONCE_TESTS]),
+  ]);
 }
 
 async function runtimeTests() {
-  const files = findTestFiles(options.paths);
+  const files = findTestFiles(options.paths).filter((file) =>
+    options.paths.length > 0 || !file.startsWith(`${ONCE_TESTS}/`)
+  );
   if (files.length === 0) {
     summary.push({ name: "tests", ok: false, detail: "no test files found", ms: 0 });
     return;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
+import { hostedIdentity } from "../worker/hosted.ts";
 
 /** Facts about the running program or worker. */
 export interface ProcessIdentity {
@@ -27,7 +28,9 @@ export interface ProcessIdentity {
   readonly daemon?: boolean;
 }
 
-let identity: ProcessIdentity = {
+// In a bundle run again as a worker, this is the first moment the library
+// can say so: before the program's own code, which asks `isMainProcess()`.
+let identity: ProcessIdentity = hostedIdentity() ?? {
   name: "MainProcess",
   role: "main",
   pid: (globalThis as { process?: { pid?: number } }).process?.pid,

@@ -7,7 +7,9 @@
  * forks Node (adding tsx's loader for a `.ts` entry when Node cannot strip
  * types), Deno forks `deno run` with the parent's permissions,
  * Bun forks Bun. `workerData` travels as the first IPC message; the child's
- * side is `child_port.ts`.
+ * side is `child_port.ts`. In a bundle or a compiled binary the child runs
+ * the bundle (or binary) itself, told by an environment variable that it is
+ * a worker (see `self_host.ts`).
  *
  * Deno's `fork()` alone runs `deno run -A ...`: children would get all
  * permissions, whatever the parent's. It is given an `execArgv` that starts
@@ -45,6 +47,8 @@ import type {
 import { denoChildExecArgv } from "./deno_permissions.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
 import { childEnded, childStarted } from "./child_exits.ts";
+import { SELF_HOST_ENV, selfHostMarker } from "./self_host.ts";
+import { selfHostedScript } from "./worker_url.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
 export const INIT_KEY = "__seedMpInit";
@@ -203,11 +207,14 @@ class ChildProcessHandle implements WorkerHandle {
     const init = { [INIT_KEY]: true, workerData: options.workerData };
     v8.serialize(init); // throws here, before any child exists, when it can't be cloned
     const env: Record<string, string | undefined> = { ...process.env, SEED_MP_CHILD: "1" };
-    this.#child = fork(fileURLToPath(options.url), [], {
+    const hosted = selfHostedScript(options.url);
+    if (hosted !== undefined) env[SELF_HOST_ENV] = selfHostMarker(options.workerData);
+    const script = hosted ?? options.url;
+    this.#child = fork(fileURLToPath(script), [], {
       serialization: "advanced",
       env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      ...execArgvFor(runtime, options),
+      ...execArgvFor(runtime, { ...options, url: script }),
     });
     const child = this.#child;
     live.add(child);

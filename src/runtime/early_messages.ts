@@ -20,13 +20,31 @@ function isBunWorker(): boolean {
   return bun !== undefined && bun.isMainThread === false;
 }
 
-if (isBunWorker()) {
+let buffering = false;
+
+/**
+ * Start holding the messages that arrive before the worker's listener is
+ * installed (once; a no-op outside a Bun worker). Loading this module does
+ * it; a self-hosted worker, whose bundle may load this module late, calls it
+ * as soon as it knows it is a worker.
+ *
+ * @example
+ * ```ts
+ * import { bufferEarlyMessages } from "./early_messages.ts";
+ * bufferEarlyMessages();
+ * ```
+ */
+export function bufferEarlyMessages(): void {
+  if (buffering || !isBunWorker()) return;
+  buffering = true;
   (globalThis as unknown as Scope).addEventListener("message", (event) => {
     const data = (event as MessageEvent).data;
     if (forward !== undefined) forward(data);
     else early.push(data);
   });
 }
+
+bufferEarlyMessages();
 
 /**
  * Take over the messages: everything buffered so far, then each new one.

@@ -1,7 +1,8 @@
 /**
- * Thread adapter for Node: `node:worker_threads` (Deno's too). On Node 20
+ * Thread adapter for Node: `node:worker_threads` (Deno uses it too). On Node 20
  * under tsx, workers register tsx's loader themselves (see
- * `typeScriptLoaderFor`).
+ * `typeScriptLoaderFor`). In a bundle, the worker is the bundle itself, started
+ * through a small eval'd bootstrap that tells it it is a worker (see `self_host.ts`).
  *
  * @module
  */
@@ -17,6 +18,8 @@ import type {
   SpawnOptions,
   WorkerHandle,
 } from "./types.ts";
+import { selfHostBootstrap } from "./self_host.ts";
+import { selfHostedScript } from "./worker_url.ts";
 
 /** An `execArgv` entry that names tsx: `--import tsx`, or the paths the `tsx` command adds. */
 const TSX_ARG = /(^|[/\\=])tsx([/\\]|$)/;
@@ -98,7 +101,10 @@ class NodeThreadHandle implements WorkerHandle {
   #exitedPromise: Promise<void>;
 
   constructor(options: SpawnOptions, runtime: RuntimeName) {
-    const bootstrap = bootstrapFor(options.url, runtime);
+    const hosted = selfHostedScript(options.url);
+    const bootstrap = hosted === undefined
+      ? bootstrapFor(options.url, runtime)
+      : selfHostBootstrap(hosted, options.workerData);
     const common = {
       name: options.name,
       workerData: options.workerData,

@@ -4,11 +4,16 @@
  * `workerData` travels as the first message. Bun reports a worker's exit
  * code with a `close` event; an uncaught error arrives as an `error` event
  * first (exit code 1). (Deno uses `node_thread.ts`: its Web Worker
- * `terminate()` cannot stop a worker that is busy.)
+ * `terminate()` cannot stop a worker that is busy.) In a bundle, the worker
+ * is the bundle itself, told by a variable in its own environment that it
+ * is a worker (see `self_host.ts`).
  *
  * @module
  */
+import process from "node:process";
 import { takeMessages } from "./early_messages.ts";
+import { SELF_HOST_ENV, selfHostMarker } from "./self_host.ts";
+import { selfHostedScript } from "./worker_url.ts";
 import type {
   Backend,
   ExitInfo,
@@ -34,7 +39,22 @@ interface WebWorkerLike {
   unref?(): void;
 }
 
-type WorkerCtor = new (url: URL, options: { type: "module"; name?: string }) => WebWorkerLike;
+interface WorkerOptions {
+  type: "module";
+  name?: string;
+  /** Bun: the worker's own `process.env` (a copy of the parent's by default). */
+  env?: Record<string, string | undefined>;
+}
+
+type WorkerCtor = new (url: URL, options: WorkerOptions) => WebWorkerLike;
+
+/** How to start the worker: the entry module, or the bundle itself told it is a worker. */
+function workerArgs(options: SpawnOptions): [URL, WorkerOptions] {
+  const hosted = selfHostedScript(options.url);
+  if (hosted === undefined) return [options.url, { type: "module", name: options.name }];
+  const env = { ...process.env, [SELF_HOST_ENV]: selfHostMarker(options.workerData) };
+  return [hosted, { type: "module", name: options.name, env }];
+}
 
 class WebWorkerHandle implements WorkerHandle {
   readonly #worker: WebWorkerLike;
@@ -47,7 +67,7 @@ class WebWorkerHandle implements WorkerHandle {
   constructor(options: SpawnOptions) {
     const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
     this.#exitedPromise = new Promise((resolve) => (this.#markExited = resolve));
-    this.#worker = new Ctor(options.url, { type: "module", name: options.name });
+    this.#worker = new Ctor(...workerArgs(options));
     this.#worker.addEventListener("message", (event) => {
       this.#onMessage((event as MessageEvent).data);
     });
