@@ -187,9 +187,13 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     if (this.#chunk.length >= this.#chunksize) this.#flushChunk();
   }
 
-  /** The input threw: what was read before still runs; the error takes the next position. */
+  /**
+   * The input threw. CPython's rule: the chunk being cut fails whole (its items
+   * already read never run) and the error takes that chunk's position; chunks
+   * submitted before still run.
+   */
   #readFailed(error: unknown): void {
-    this.#flushChunk();
+    this.#chunk = [];
     this.#inputFailed(error);
   }
 
