@@ -8,7 +8,9 @@
  * (`context: "process"`).
  *
  * Functions reach the workers by source text (they must be self-contained)
- * or, with `module: import.meta.url`, by reference to the module's exports.
+ * or, with `module: import.meta.url`, by reference to the module's exports
+ * (each worker then imports the module: guard the main program with
+ * `if (isMainProcess())`).
  * Timeouts are milliseconds.
  *
  * @example

@@ -30,7 +30,10 @@ export interface ProcessOptions {
   readonly daemon?: boolean;
   /** `"thread"` or `"process"`; default `getStartMethod()`. */
   readonly context?: Context;
-  /** A module exporting `target`: the worker imports it and calls the export by name. */
+  /**
+   * A module exporting `target`: the worker imports it and calls the export by
+   * name. Guard the module's main program with `if (isMainProcess())`.
+   */
   readonly module?: string | URL;
 }
 
