@@ -7,7 +7,9 @@
  * (`context: "thread"`, the default) or child processes
  * (`context: "process"`).
  *
- * Functions reach the workers by source text (they must be self-contained)
+ * Functions reach the workers by source text (they must be self-contained:
+ * pass values as arguments rather than closing over them, even where Bun's
+ * transpiler has inlined a constant so that the closure happens to work)
  * or, with `module: import.meta.url`, by reference to the module's exports
  * (each worker then imports the module: guard the main program with
  * `if (isMainProcess())`).

@@ -175,8 +175,9 @@ export class Pool implements AsyncDisposable {
   /**
    * Run `fn(...args)` in a worker and wait for the result (Python's `apply`).
    *
-   * @param fn A self-contained function (sent by source text) or one the
-   *   pool's `module` exports.
+   * @param fn A self-contained function (sent by source text: no closures,
+   *   pass values as `args`; Bun inlines block-scoped constants, Node and Deno
+   *   do not) or one the pool's `module` exports.
    * @param args Its arguments.
    * @returns Its (awaited) result.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
