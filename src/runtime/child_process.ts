@@ -33,7 +33,14 @@ import { createRequire } from "node:module";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as v8 from "node:v8";
-import type { Backend, ExitInfo, RuntimeName, SpawnOptions, WorkerHandle } from "./types.ts";
+import type {
+  Backend,
+  ExitInfo,
+  RuntimeName,
+  SpawnOptions,
+  Transfer,
+  WorkerHandle,
+} from "./types.ts";
 import { jsonBatchesOn } from "./ipc_batches.ts";
 
 /** Marks the first IPC message: it carries `workerData`. */
@@ -205,7 +212,7 @@ class ChildProcessHandle implements WorkerHandle {
     this.#child.send(message as never, () => {});
   }
 
-  post(message: unknown, _transfer?: Transferable[]): void {
+  post(message: unknown, _transfer?: Transfer[]): void {
     if (this.#exit !== undefined || !this.#child.connected) return;
     this.#send(message);
   }

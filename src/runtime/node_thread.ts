@@ -10,6 +10,7 @@ import type {
   ParentPort,
   RuntimeName,
   SpawnOptions,
+  Transfer,
   WorkerHandle,
 } from "./types.ts";
 
@@ -76,7 +77,7 @@ class NodeThreadHandle implements WorkerHandle {
   get threadId(): number {
     return this.#worker.threadId;
   }
-  post(message: unknown, transfer?: Transferable[]): void {
+  post(message: unknown, transfer?: Transfer[]): void {
     this.#worker.postMessage(message, transfer as never);
   }
   onMessage(listener: (message: unknown) => void): void {

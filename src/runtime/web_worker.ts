@@ -15,13 +15,14 @@ import type {
   ParentPort,
   RuntimeName,
   SpawnOptions,
+  Transfer,
   WorkerHandle,
 } from "./types.ts";
 
 const INIT_TAG = "__mpInit";
 
 interface WebWorkerLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transfer[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   terminate(): void;
   ref?(): void;
@@ -65,7 +66,7 @@ class WebWorkerHandle implements WorkerHandle {
     this.#onExit(info);
   }
 
-  post(message: unknown, transfer?: Transferable[]): void {
+  post(message: unknown, transfer?: Transfer[]): void {
     if (transfer === undefined) this.#worker.postMessage(message);
     else this.#worker.postMessage(message, transfer);
   }
@@ -115,7 +116,7 @@ export function createWebWorkerBackend(runtime: RuntimeName): Backend {
 }
 
 interface WorkerScope {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transfer[]): void;
   close?(): void;
 }
 
