@@ -29,7 +29,14 @@
  * @module
  */
 export { Pool } from "./src/pool/pool.ts";
-export type { IMapOptions, MapAsyncOptions, TaskFunction, TaskInput } from "./src/pool/pool.ts";
+export type {
+  ApplyArgs,
+  ApplyAsyncArgs,
+  IMapOptions,
+  MapAsyncOptions,
+  TaskFunction,
+  TaskInput,
+} from "./src/pool/pool.ts";
 export type { Chunksize, PoolOptions } from "./src/pool/options.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type { ResultCallbacks } from "./src/pool/async_result.ts";
@@ -39,7 +46,12 @@ export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";
 export type { Context } from "./src/runtime/types.ts";
 export { Process } from "./src/process/process.ts";
-export type { ProcessOptions } from "./src/process/process.ts";
+export type {
+  ProcessArgs,
+  ProcessBaseOptions,
+  ProcessOptions,
+  ProcessTarget,
+} from "./src/process/process.ts";
 export { activeChildren } from "./src/process/children.ts";
 export { cpuCount } from "./src/process/cpu_count.ts";
 export { currentProcess, isMainProcess, parentProcess } from "./src/process/current.ts";

@@ -41,6 +41,24 @@ export interface IMapOptions {
 /** A function a pool can run: any arguments, any (possibly async) result. */
 // deno-lint-ignore no-explicit-any
 export type TaskFunction = (...args: any[]) => unknown;
+/**
+ * The arguments of `apply` after `fn`: `args` is required when `fn` has
+ * required parameters (so `apply((a: number, b: number) => a + b)` does not
+ * compile), optional (default `[]`) otherwise.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F> ? [args?: Parameters<F>]
+  : [args: Parameters<F>];
+/**
+ * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
+ * then the optional callbacks.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
+  ? [args?: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>]
+  : [args: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>];
 /** The input of `map`-like calls: a sync or async iterable. */
 export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -178,7 +196,7 @@ export class Pool implements AsyncDisposable {
    * @param fn A self-contained function (sent by source text: no closures,
    *   pass values as `args`; Bun inlines block-scoped constants, Node and Deno
    *   do not) or one the pool's `module` exports.
-   * @param args Its arguments.
+   * @param args Its arguments; required when `fn` has required parameters.
    * @returns Its (awaited) result.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws The function's own error, with a `RemoteError` cause.
@@ -192,16 +210,16 @@ export class Pool implements AsyncDisposable {
    */
   async apply<F extends TaskFunction>(
     fn: F,
-    args?: Parameters<F>,
+    ...[args]: ApplyArgs<F>
   ): Promise<Awaited<ReturnType<F>>> {
-    return await this.applyAsync(fn, args).get();
+    return await this.#applyAsync(fn, args, undefined).get();
   }
 
   /**
    * Submit `fn(...args)` and return at once (Python's `apply_async`).
    *
    * @param fn The function.
-   * @param args Its arguments.
+   * @param args Its arguments; required when `fn` has required parameters.
    * @param callbacks `callback(value)` / `errorCallback(error)`, run once in the main thread.
    * @returns The task's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
@@ -217,8 +235,15 @@ export class Pool implements AsyncDisposable {
    */
   applyAsync<F extends TaskFunction>(
     fn: F,
-    args?: Parameters<F>,
-    callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>,
+    ...[args, callbacks]: ApplyAsyncArgs<F>
+  ): AsyncResult<Awaited<ReturnType<F>>> {
+    return this.#applyAsync(fn, args, callbacks);
+  }
+
+  #applyAsync<F extends TaskFunction>(
+    fn: F,
+    args: Parameters<F> | undefined,
+    callbacks: ResultCallbacks<Awaited<ReturnType<F>>> | undefined,
   ): AsyncResult<Awaited<ReturnType<F>>> {
     this.#check(fn, "Cannot submit task");
     const list = args ?? [];

@@ -18,12 +18,41 @@ import { exitCodeOf } from "./exit_code.ts";
 import { getIdentity } from "./identity.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
 
-/** Options of `new Process()`. */
-export interface ProcessOptions {
-  /** The function to run; async functions are awaited. Sent by source text unless `module` exports it. */
-  readonly target: (...args: never[]) => unknown;
-  /** Arguments for `target` (structured-clonable, or shareable primitives). Default `[]`. */
-  readonly args?: Iterable<unknown>;
+/** A function a `Process` can run: any arguments, any (possibly async) result. */
+// deno-lint-ignore no-explicit-any
+export type ProcessTarget = (...args: any[]) => unknown;
+
+/**
+ * `args` of `new Process()`, checked against `target`'s parameters: required
+ * when `target` has required parameters, optional (default `[]`) otherwise.
+ *
+ * @typeParam F The target's type.
+ */
+export type ProcessArgs<F extends ProcessTarget> = [] extends Parameters<F> ? {
+    /** Arguments for `target` (structured-clonable, or shareable primitives). Default `[]`. */
+    readonly args?: Parameters<F>;
+  }
+  : {
+    /** Arguments for `target` (structured-clonable, or shareable primitives). */
+    readonly args: Parameters<F>;
+  };
+
+/**
+ * Options of `new Process()`: `target`, its `args` (checked against it) and
+ * the fields of `ProcessBaseOptions`.
+ *
+ * @typeParam F The target's type.
+ */
+export type ProcessOptions<F extends ProcessTarget = ProcessTarget> =
+  & ProcessBaseOptions
+  & {
+    /** The function to run; async functions are awaited. Sent by source text unless `module` exports it. */
+    readonly target: F;
+  }
+  & ProcessArgs<F>;
+
+/** The options of `new Process()` other than `target` and `args`. */
+export interface ProcessBaseOptions {
   /** Name; default `Process-N`. */
   readonly name?: string;
   /** Daemon processes are ended when the parent exits. Default false. */
@@ -44,7 +73,7 @@ function describe(value: unknown): string {
 }
 
 async function targetRef(
-  target: (...args: never[]) => unknown,
+  target: ProcessTarget,
   module: string | undefined,
 ): Promise<FunctionRef> {
   if (module !== undefined) {
@@ -59,6 +88,7 @@ async function targetRef(
 /**
  * A function running in its own worker, with Python's `Process` API.
  *
+ * @typeParam F The target's type (its parameters type `args`).
  * @example
  * ```ts
  * import { Process } from "./process.ts";
@@ -68,8 +98,8 @@ async function targetRef(
  * console.log(p.exitcode); // 0
  * ```
  */
-export class Process {
-  readonly #target: (...args: never[]) => unknown;
+export class Process<F extends ProcessTarget = ProcessTarget> {
+  readonly #target: ProcessTarget;
   readonly #args: unknown[];
   readonly #context: Context;
   readonly #module: string | undefined;
@@ -90,13 +120,13 @@ export class Process {
    * @throws {TypeError} When `target` is not a function that can be sent, or `args` is not iterable.
    * @throws {RangeError} When `context` is neither `"thread"` nor `"process"`.
    */
-  constructor(options: ProcessOptions) {
+  constructor(options: ProcessOptions<F>) {
     const what = "Cannot create process";
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`${what}: expected an options object, received ${describe(options)}`);
     }
     assertFunction(options.target, what, "target");
-    const args = options.args ?? [];
+    const args: Iterable<unknown> = options.args ?? [];
     if (typeof (args as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
       throw new TypeError(`${what}: 'args' must be an array, received ${describe(args)}`);
     }
