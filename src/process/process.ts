@@ -107,6 +107,8 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
   #daemon: boolean;
   #state: "initial" | "started" | "closed" = "initial";
   #handle: WorkerHandle | undefined;
+  /** The pid or thread id, kept from the spawn: Node reports a thread id of -1 once it ended. */
+  #ident: number | undefined;
   #pendingSignal: "terminate" | "kill" | undefined;
   #exit: ExitInfo | undefined;
   #exited: Promise<void> | undefined;
@@ -171,10 +173,10 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
     return this.#handle?.pid;
   }
 
-  /** The pid, or the thread id in the thread context; undefined before start. */
+  /** The pid, or the thread id in the thread context; undefined before start; kept after it ends. */
   get ident(): number | undefined {
     this.#checkClosed("read ident of");
-    return this.#handle?.pid ?? this.#handle?.threadId;
+    return this.#ident;
   }
 
   /** null before start and while running; 0 ok, 1 uncaught error, N from exit(N), -N by signal N. */
@@ -239,6 +241,7 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
         daemon: this.#daemon,
       });
       this.#handle = handle;
+      this.#ident = handle.pid ?? handle.threadId;
       handle.onMessage((message) => {
         if ((message as { t?: unknown } | null)?.t === "rpc") {
           serveRpc(message as RpcRequest, (reply) => handle.post(reply));
@@ -371,7 +374,7 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
   toString(): string {
     if (this.#state === "closed") return `<Process name='${this.#name}' closed>`;
     const parts = [`<Process name='${this.#name}'`];
-    const ident = this.#handle?.pid ?? this.#handle?.threadId;
+    const ident = this.#ident;
     if (ident !== undefined) {
       parts.push(`${this.#handle?.pid !== undefined ? "pid" : "ident"}=${ident}`);
     }

@@ -50,6 +50,8 @@ function bootstrapFor(url: URL): string | undefined {
 
 class NodeThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
+  /** Read at spawn: `worker.threadId` becomes -1 once the thread has ended. */
+  readonly #threadId: number;
   #onMessage: (message: unknown) => void = () => {};
   #onExit: (info: ExitInfo) => void = () => {};
   #error: Error | undefined;
@@ -61,6 +63,7 @@ class NodeThreadHandle implements WorkerHandle {
     this.#worker = bootstrap === undefined
       ? new Worker(options.url, { name: options.name, workerData: options.workerData })
       : new Worker(bootstrap, { eval: true, name: options.name, workerData: options.workerData });
+    this.#threadId = this.#worker.threadId;
     this.#worker.on("message", (message) => this.#onMessage(message));
     this.#worker.on("error", (error) => (this.#error = error));
     this.#exitedPromise = new Promise((resolve) => {
@@ -75,7 +78,7 @@ class NodeThreadHandle implements WorkerHandle {
   }
 
   get threadId(): number {
-    return this.#worker.threadId;
+    return this.#threadId;
   }
   post(message: unknown, transfer?: Transfer[]): void {
     this.#worker.postMessage(message, transfer as never);

@@ -27,12 +27,16 @@ interface WebWorkerLike {
   terminate(): void;
   ref?(): void;
   unref?(): void;
+  /** Bun's thread id (-1 once the worker has ended). */
+  readonly threadId?: number;
 }
 
 type WorkerCtor = new (url: URL, options: { type: "module"; name?: string }) => WebWorkerLike;
 
 class WebWorkerHandle implements WorkerHandle {
   readonly #worker: WebWorkerLike;
+  /** Read at spawn, where the runtime has one (Bun): it becomes -1 once the worker has ended. */
+  readonly threadId: number | undefined;
   #onMessage: (message: unknown) => void = () => {};
   #onExit: (info: ExitInfo) => void = () => {};
   #exited = false;
@@ -43,6 +47,8 @@ class WebWorkerHandle implements WorkerHandle {
     const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
     this.#exitedPromise = new Promise((resolve) => (this.#markExited = resolve));
     this.#worker = new Ctor(options.url, { type: "module", name: options.name });
+    const id = this.#worker.threadId;
+    this.threadId = typeof id === "number" && id >= 0 ? id : undefined;
     this.#worker.addEventListener("message", (event) => {
       this.#onMessage((event as MessageEvent).data);
     });
@@ -129,7 +135,9 @@ interface WorkerScope {
  * const port = await connectWebWorkerParent();
  * ```
  */
-export function connectWebWorkerParent(): Promise<ParentPort> {
+export async function connectWebWorkerParent(): Promise<ParentPort> {
+  // Bun implements node:worker_threads too; its threadId is the one the parent's Worker reports.
+  const { threadId } = await import("node:worker_threads");
   const scope = globalThis as unknown as WorkerScope;
   const proc = (globalThis as unknown as { process: { exit(code?: number): never } }).process;
   const exit = (code: number): never => proc.exit(code);
@@ -140,6 +148,7 @@ export function connectWebWorkerParent(): Promise<ParentPort> {
     let ready = false;
     const port: ParentPort = {
       context: "thread",
+      threadId,
       get workerData() {
         return workerData;
       },
