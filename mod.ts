@@ -34,10 +34,12 @@ export type {
   ApplyAsyncArgs,
   IMapOptions,
   MapAsyncOptions,
+  MapOptions,
   TaskFunction,
   TaskInput,
 } from "./src/pool/pool.ts";
 export type { Chunksize, PoolOptions } from "./src/pool/options.ts";
+export type { Progress, ProgressCallback } from "./src/pool/progress.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type { ResultCallbacks } from "./src/pool/async_result.ts";
 export { IMapIterator } from "./src/pool/imap_iterator.ts";

@@ -21,21 +21,39 @@ import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
+import { checkProgress, type ProgressCallback, ProgressReporter } from "./progress.ts";
 import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
 import { checkChunksize, type Chunksize, type PoolOptions, positiveInteger } from "./options.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Task, TaskSink } from "./task.ts";
 
-/** Options of `mapAsync`/`starmapAsync`. */
-export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
+/** Options of `map`/`starmap`. */
+export interface MapOptions {
   /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
   readonly chunksize?: Chunksize;
+  /**
+   * Called in the main thread as items finish, with `{ done, total }`: at once
+   * for the first finished chunk, then at most every 100 ms, and always when
+   * `done` reaches `total` (before the result settles; never after).
+   */
+  readonly onProgress?: ProgressCallback;
 }
+
+/** Options of `mapAsync`/`starmapAsync`. */
+export interface MapAsyncOptions<R> extends MapOptions, ResultCallbacks<R[]> {}
 
 /** Options of `imap`/`imapUnordered`. */
 export interface IMapOptions {
   /** Items per task. Default 1. */
   readonly chunksize?: number;
+  /**
+   * Called in the main thread as results arrive, with `{ done, total }`:
+   * `total` is the input's length for an array, typed array, `Set` or `Map`,
+   * else `undefined` until the input is exhausted. Throttled as for `map`;
+   * always called when `done` reaches `total`, before the iterator ends. Not
+   * called after `return()` (a `break`) or `terminate()`.
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** A function a pool can run: any arguments, any (possibly async) result. */
@@ -82,6 +100,14 @@ const APPLY_SINK: TaskSink = {
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null &&
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/** The length of an input that has one without being read (for `imap` progress). */
+function knownLength(input: unknown): number | undefined {
+  if (Array.isArray(input)) return input.length;
+  if (ArrayBuffer.isView(input)) return (input as unknown as ArrayLike<unknown>).length;
+  if (input instanceof Set || input instanceof Map) return input.size;
+  return undefined;
 }
 
 function chunkOptions<O extends object>(
@@ -265,8 +291,12 @@ export class Pool implements AsyncDisposable {
     this.#check(fn, what);
     const opts = chunkOptions<MapAsyncOptions<R>>(arg as MapAsyncOptions<R>);
     const chunksize = checkChunksize(opts.chunksize, what);
+    const onProgress = checkProgress(opts.onProgress, what);
     const source = sourceFunction(fn);
-    const job = new MapJob<R>(opts);
+    const job = new MapJob<R>(
+      opts,
+      onProgress === undefined ? undefined : new ProgressReporter(onProgress),
+    );
     if (isAsyncIterable(input)) {
       const scheduler = this.#scheduler;
       scheduler.addProducer();
@@ -316,7 +346,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable).
-   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize }`.
+   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize, onProgress }`.
    *   Default `"auto"` (adaptive); `"python"` gives CPython's `ceil(n / (4 * processes))`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
@@ -328,11 +358,22 @@ export class Pool implements AsyncDisposable {
    * console.log(await pool.map((x: number) => x + 1, [1, 2, 3], 2)); // [2, 3, 4]
    * await pool.terminate();
    * ```
+   * @example Progress
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const squares = await pool.map((x: number) => x * x, [1, 2, 3, 4], {
+   *   chunksize: 1,
+   *   onProgress: ({ done, total }) => console.log(`${done}/${total}`), // ... 4/4
+   * });
+   * console.log(squares); // [1, 4, 9, 16]
+   * await pool.terminate();
+   * ```
    */
   async map<T, R>(
     fn: (item: T) => R,
     iterable: TaskInput<T>,
-    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+    chunksize?: Chunksize | MapOptions,
   ): Promise<Awaited<R>[]> {
     return await this.mapAsync(fn, iterable, chunksize).get();
   }
@@ -342,7 +383,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items.
-   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback, onProgress }`.
    * @returns The call's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws {RangeError} For a bad `chunksize`.
@@ -368,7 +409,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable Argument arrays.
-   * @param chunksize Items per task, or `{ chunksize }`.
+   * @param chunksize Items per task, or `{ chunksize, onProgress }`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -382,7 +423,7 @@ export class Pool implements AsyncDisposable {
   async starmap<F extends TaskFunction>(
     fn: F,
     iterable: TaskInput<Parameters<F>>,
-    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+    chunksize?: Chunksize | MapOptions,
   ): Promise<Awaited<ReturnType<F>>[]> {
     return await this.starmapAsync(fn, iterable, chunksize).get();
   }
@@ -392,7 +433,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable Argument arrays.
-   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback, onProgress }`.
    * @returns The call's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -424,6 +465,7 @@ export class Pool implements AsyncDisposable {
     const chunksize = opts.chunksize === undefined || opts.chunksize === null
       ? 1
       : positiveInteger(opts.chunksize, what, "chunksize");
+    const onProgress = checkProgress(opts.onProgress, what);
     if (
       input == null ||
       (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function" &&
@@ -433,7 +475,10 @@ export class Pool implements AsyncDisposable {
     }
     sourceFunction(fn);
     const readAhead = Math.max(1024, 4 * this.processes * chunksize);
-    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead);
+    const progress = onProgress === undefined
+      ? undefined
+      : new ProgressReporter(onProgress, knownLength(input));
+    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead, progress);
     const scheduler = this.#scheduler;
     const iterators = this.#iterators;
     iterators.add(it as IMapIterator<unknown>);
@@ -456,7 +501,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable, may be endless).
-   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @param chunksize Items per task (default 1), or `{ chunksize, onProgress }`.
    * @returns An async iterator of results; `next(timeout)` may reject `TimeoutError`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -466,6 +511,17 @@ export class Pool implements AsyncDisposable {
    * const out: number[] = [];
    * for await (const y of pool.imap((x: number) => x * 2, [1, 2, 3])) out.push(y);
    * console.log(out); // [2, 4, 6]
+   * await pool.terminate();
+   * ```
+   * @example Progress over a lazy input (`total` is undefined until it ends)
+   * ```ts
+   * import { Pool, type Progress } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * function* items(): Generator<number> {
+   *   for (let i = 0; i < 3; i++) yield i;
+   * }
+   * const onProgress = ({ done, total }: Progress) => console.log(done, total); // ..., then 3 3
+   * for await (const y of pool.imap((x: number) => x * 2, items(), { onProgress })) console.log(y);
    * await pool.terminate();
    * ```
    */
@@ -482,7 +538,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items.
-   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @param chunksize Items per task (default 1), or `{ chunksize, onProgress }`.
    * @returns An async iterator of results in completion order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
