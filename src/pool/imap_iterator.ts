@@ -124,6 +124,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     control = {
       start: (it, feed) => {
         it.#feed = feed;
+        it.#progress?.start();
         it.#pump();
       },
       pump: (it) => it.#pump(),

@@ -66,6 +66,7 @@ export class MapJob<R> implements TaskSink, TaskSource {
     this.#spec = spec;
     this.#key = spec.source[0];
     this.#progress?.setTotal(items.length);
+    this.#progress?.start();
     if (items.length === 0) this.#seal();
   }
 

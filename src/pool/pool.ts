@@ -32,9 +32,10 @@ export interface MapOptions {
   /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
   readonly chunksize?: Chunksize;
   /**
-   * Called in the main thread as items finish, with `{ done, total }`: at once
-   * for the first finished chunk, then at most every 100 ms, and always when
-   * `done` reaches `total` (before the result settles; never after).
+   * Called in the main thread with `{ done, total }` (items finished, items in
+   * all): once at the start with `done` 0, then as chunks finish at most every
+   * 100 ms, and always when `done` reaches `total`, before the result settles;
+   * never after.
    */
   readonly onProgress?: ProgressCallback;
 }
@@ -47,11 +48,11 @@ export interface IMapOptions {
   /** Items per task. Default 1. */
   readonly chunksize?: number;
   /**
-   * Called in the main thread as results arrive, with `{ done, total }`:
-   * `total` is the input's length for an array, typed array, `Set` or `Map`,
-   * else `undefined` until the input is exhausted. Throttled as for `map`;
-   * always called when `done` reaches `total`, before the iterator ends. Not
-   * called after `return()` (a `break`) or `terminate()`.
+   * Called in the main thread as results arrive, with `{ done, total }`, as for
+   * `map`: once at the start, then at most every 100 ms, and always when `done`
+   * reaches `total`, before the iterator ends. `total` is the input's length for
+   * an array, typed array, `Set` or `Map`, else `undefined` until the input is
+   * exhausted. Not called after `return()` (a `break`) or `terminate()`.
    */
   readonly onProgress?: ProgressCallback;
 }

@@ -46,16 +46,17 @@ export function checkProgress(value: unknown, what: string): ProgressCallback | 
 }
 
 /**
- * Counts finished items and calls `onProgress`: at once for the first, then
- * at most every `PROGRESS_INTERVAL_MS`, and always when `done` reaches
- * `total`. After `close()` it never calls again, so the owner closes it
- * before settling its result.
+ * Counts finished items and calls `onProgress`: once at the start (`done`
+ * 0), then at most every `PROGRESS_INTERVAL_MS`, and always when `done`
+ * reaches `total`. After `close()` it never calls again, so the owner closes
+ * it before settling its result.
  *
  * @example
  * ```ts
  * import { ProgressReporter } from "./progress.ts";
  * const reporter = new ProgressReporter(({ done, total }) => console.log(done, total), 4);
- * reporter.add(2); // 2 4
+ * reporter.start(); // 0 4
+ * reporter.add(2); // (within 100 ms of the last call: not reported)
  * reporter.add(2); // 4 4
  * reporter.close();
  * ```
@@ -76,6 +77,11 @@ export class ProgressReporter {
   constructor(callback: ProgressCallback, total?: number) {
     this.#callback = callback;
     this.#total = total;
+  }
+
+  /** The call has started: report `done` 0. */
+  start(): void {
+    this.#maybeReport();
   }
 
   /**

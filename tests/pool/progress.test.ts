@@ -20,6 +20,7 @@ function recorder(): { calls: Call[]; onProgress: (p: Progress) => void } {
 /** The rules every progress sequence keeps. */
 function checkSequence(calls: readonly Call[], total: number, totalKnown = true): void {
   assert.ok(calls.length >= 1, "called at least once");
+  assert.equal(calls[0].done, 0, "the first call, at the start, has done 0");
   for (let i = 1; i < calls.length; i++) {
     assert.ok(calls[i].done >= calls[i - 1].done, `done is monotonic: ${JSON.stringify(calls)}`);
   }
