@@ -32,8 +32,8 @@ export const PROGRESS_INTERVAL_MS = 100;
  * @throws {TypeError} When it is given and not a function.
  * @example
  * ```ts
- * import { checkProgress } from "./progress.ts";
- * checkProgress(({ done }) => console.log(done), "Cannot map");
+ * import { checkProgress, type Progress } from "./progress.ts";
+ * checkProgress(({ done }: Progress) => console.log(done), "Cannot map");
  * ```
  */
 export function checkProgress(value: unknown, what: string): ProgressCallback | undefined {
