@@ -7,8 +7,12 @@
  * (`context: "thread"`, the default) or child processes
  * (`context: "process"`).
  *
- * Functions reach the workers by source text (they must be self-contained)
- * or, with `module: import.meta.url`, by reference to the module's exports.
+ * Functions reach the workers by source text (they must be self-contained:
+ * pass values as arguments rather than closing over them, even where Bun's
+ * transpiler has inlined a constant so that the closure happens to work)
+ * or, with `module: import.meta.url`, by reference to the module's exports
+ * (each worker then imports the module: guard the main program with
+ * `if (isMainProcess())`).
  * Timeouts are milliseconds.
  *
  * @example
@@ -25,8 +29,17 @@
  * @module
  */
 export { Pool } from "./src/pool/pool.ts";
-export type { IMapOptions, MapAsyncOptions, TaskFunction, TaskInput } from "./src/pool/pool.ts";
+export type {
+  ApplyArgs,
+  ApplyAsyncArgs,
+  IMapOptions,
+  MapAsyncOptions,
+  MapOptions,
+  TaskFunction,
+  TaskInput,
+} from "./src/pool/pool.ts";
 export type { Chunksize, PoolOptions } from "./src/pool/options.ts";
+export type { Progress, ProgressCallback } from "./src/pool/progress.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type { ResultCallbacks } from "./src/pool/async_result.ts";
 export { IMapIterator } from "./src/pool/imap_iterator.ts";
@@ -35,7 +48,12 @@ export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";
 export type { Context, ResourceLimits } from "./src/runtime/types.ts";
 export { Process } from "./src/process/process.ts";
-export type { ProcessOptions } from "./src/process/process.ts";
+export type {
+  ProcessArgs,
+  ProcessBaseOptions,
+  ProcessOptions,
+  ProcessTarget,
+} from "./src/process/process.ts";
 export { activeChildren } from "./src/process/children.ts";
 export { cpuCount } from "./src/process/cpu_count.ts";
 export { currentProcess, isMainProcess, parentProcess } from "./src/process/current.ts";

@@ -3,9 +3,17 @@
  * Builds the npm package: removes dist/ and compiles mod.ts and src/ with
  * `tsc -p tsconfig.build.json` (JavaScript + declarations, `.ts` imports rewritten to `.js`).
  *
+ * Then it makes the declarations self-sufficient: they name `AsyncDisposable` and
+ * `Symbol.asyncDispose`/`Symbol.dispose` (so that `await using pool = new Pool()` type-checks),
+ * which only the `esnext.disposable` lib (or `@types/node`) declares. A consumer compiling with
+ * `--target es2022` and no `@types/node` would get errors, so `dist/mod.d.ts` starts with
+ * `/// <reference lib="esnext.disposable" />`, which adds that lib to the consumer's program. It is
+ * added here, not in `mod.ts`: Deno and JSR consumers have those types already, and JSR does not
+ * want triple-slash lib directives in published sources.
+ *
  * @module
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bin, ROOT, run } from "./_util.mjs";
 
@@ -21,4 +29,7 @@ for (const file of ["dist/mod.js", "dist/mod.d.ts"]) {
     process.exit(1);
   }
 }
+const DISPOSABLE_LIB = '/// <reference lib="esnext.disposable" />';
+const entryTypes = join(ROOT, "dist/mod.d.ts");
+writeFileSync(entryTypes, `${DISPOSABLE_LIB}\n${readFileSync(entryTypes, "utf8")}`);
 console.log(`built dist/ in ${(result.ms / 1000).toFixed(1)} s`);

@@ -3,7 +3,9 @@
  * npm tarball smoke test (offline).
  *
  * Packs the package with `npm pack` (its `prepack` builds dist/), installs the tarball into a
- * temporary project, type-checks a TypeScript consumer against the shipped declarations, and
+ * temporary project, type-checks a TypeScript consumer (which uses `await using`) against the
+ * shipped declarations in two configurations a user may have: `--target es2022` with the default
+ * libs and no `@types/node`, and `lib: ["es2022"]` with `@types/node` but no DOM, then
  * runs a `Pool.map` in both contexts ("thread" and "process") from the installed package under
  * plain Node (no tsx), Bun and Deno
  * (Deno resolves the bare specifier through the project's package.json and node_modules).
@@ -45,11 +47,17 @@ try {
   writeFileSync(join(project, "smoke.mjs"), smokeProgram());
   writeFileSync(join(project, "consumer.ts"), tsConsumer());
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsConfig(), null, 2));
+  writeFileSync(join(project, "tsconfig.node.json"), JSON.stringify(tsConfigNode(), null, 2));
 
-  await step("types: tsc --noEmit (NodeNext consumer)", systemNode(), [
+  await step("types: tsc --noEmit (target ES2022, default libs, no @types/node)", systemNode(), [
     bin("tsc"),
     "-p",
     "tsconfig.json",
+  ], project);
+  await step("types: tsc --noEmit (lib ES2022 + @types/node, no DOM)", systemNode(), [
+    bin("tsc"),
+    "-p",
+    "tsconfig.node.json",
   ], project);
   await step("node (plain, no loader)", systemNode(), ["smoke.mjs"], project, /smoke ok/);
   await step("bun", bin("bun"), ["smoke.mjs"], project, /smoke ok/);
@@ -118,26 +126,31 @@ console.log("smoke ok on " + runtime + ": pool.map(x => x * x, [1..8]) = " + lin
 `;
 }
 
-/** A strict TypeScript consumer of the published declarations. */
+/** A strict TypeScript consumer of the published declarations, with `await using`. */
 function tsConsumer() {
-  return `import { Pool } from "@seed/multiprocessing";
+  return `import { Lock, Pool } from "@seed/multiprocessing";
 
 export async function squares(values: number[]): Promise<number[]> {
-  const pool = new Pool(2);
-  try {
-    return await pool.map((x: number) => x * x, values);
-  } finally {
-    await pool.terminate();
+  await using pool = new Pool(2);
+  const lock = new Lock();
+  await lock.acquire();
+  {
+    using _held = lock;
   }
+  return await pool.map((x: number) => x * x, values);
 }
 `;
 }
 
+/**
+ * The configuration of the issue that made the declarations self-sufficient: `--target es2022`,
+ * its default libs (no `esnext.disposable`) and no `@types/node`. The shipped `dist/mod.d.ts`
+ * references the `esnext.disposable` lib itself.
+ */
 function tsConfig() {
   return {
     compilerOptions: {
       target: "ES2022",
-      lib: ["ES2022", "ESNext.Disposable", "DOM"],
       module: "NodeNext",
       moduleResolution: "NodeNext",
       strict: true,
@@ -145,6 +158,19 @@ function tsConfig() {
       skipLibCheck: false,
       types: [],
       typeRoots: [],
+    },
+    files: ["consumer.ts"],
+  };
+}
+
+/** A Node consumer without the DOM lib: `@types/node` (this repository's copy) supplies `URL`. */
+function tsConfigNode() {
+  return {
+    compilerOptions: {
+      ...tsConfig().compilerOptions,
+      lib: ["ES2022"],
+      types: ["node"],
+      typeRoots: [join(ROOT, "node_modules/@types")],
     },
     files: ["consumer.ts"],
   };

@@ -3,6 +3,13 @@
  * (a cached source-text entry, or an export name of the pool's module) and
  * refuses functions that cannot travel, saying why.
  *
+ * A function sent by source text must be self-contained: the worker compiles
+ * `fn.toString()` with nothing around it. What that text holds depends on the
+ * runtime's transpiler: Bun inlines a block-scoped `const` with a primitive
+ * value (`const factor = 3; (x) => x * factor` becomes `(x) => x * 3`), so a
+ * closure over it runs on Bun and fails with a `ReferenceError` on Node and
+ * Deno. Pass such values as arguments instead.
+ *
  * @module
  */
 import type { FunctionRef, SourceFunction } from "../transport/protocol.ts";
@@ -44,7 +51,8 @@ export function assertFunction(fn: unknown, what: string, role: string): asserts
  * The source-text entry of a function (cached per function object).
  *
  * @param fn The function.
- * @returns `[id, name, source]`.
+ * @returns `[id, name, source]` (the source as this runtime's `toString()`
+ *   gives it: on Bun, with block-scoped primitive constants inlined).
  * @throws {TypeError} For native, bound and class functions, which have no
  *   usable source text.
  * @example

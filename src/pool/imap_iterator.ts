@@ -6,6 +6,7 @@
  * @module
  */
 import { TimeoutError } from "../errors.ts";
+import type { ProgressReporter } from "./progress.ts";
 import type { Task, TaskSink } from "./task.ts";
 
 interface Entry {
@@ -88,6 +89,9 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
   #arrived: Entry[] = [];
   #waiters: Waiter[] = [];
   #fatal: unknown;
+  readonly #progress: ProgressReporter | undefined;
+  /** Items handed to workers (the progress total once the input has ended). */
+  #items = 0;
 
   /**
    * Made by `Pool.imap`/`imapUnordered`; not meant to be constructed directly.
@@ -96,14 +100,17 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
    * @param ordered `true` for input order (`imap`).
    * @param chunksize Items per task.
    * @param readAhead Items that may be submitted and not yet consumed.
+   * @param progress Reports finished items (the `onProgress` option).
    */
   constructor(
     input: Iterable<unknown> | AsyncIterable<unknown>,
     ordered: boolean,
     chunksize: number,
     readAhead: number,
+    progress?: ProgressReporter,
   ) {
     this.#ordered = ordered;
+    this.#progress = progress;
     this.#chunksize = chunksize;
     this.#limit = Math.max(readAhead, chunksize);
     const asyncIt = (input as AsyncIterable<unknown>)[Symbol.asyncIterator];
@@ -117,6 +124,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     control = {
       start: (it, feed) => {
         it.#feed = feed;
+        it.#progress?.start();
         it.#pump();
       },
       pump: (it) => it.#pump(),
@@ -204,11 +212,13 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     if (this.#fatal !== undefined) return;
     const index = this.#submitted;
     this.#submitted += chunk.length;
+    this.#items += chunk.length;
     try {
       this.#feed!.submit(chunk, index, this.#sink);
     } catch (error) {
       // The chunk could not be sent (an item that can't be cloned): it fails at its position.
       this.#store(index, { ok: false, value: error, span: chunk.length });
+      this.#progress?.add(chunk.length);
       this.#wake();
     }
   }
@@ -219,6 +229,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     this.#total = this.#submitted;
     this.#input = undefined;
     this.#feed?.done();
+    this.#progress?.setTotal(this.#items);
     this.#wake();
   }
 
@@ -238,6 +249,8 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
         this.#store(task.index + i, { ok: true, value: values[i], span: 1 });
       }
     } else this.#store(task.index, { ok: false, value, span: count });
+    // Before the results are delivered: the last progress call precedes the end of iteration.
+    this.#progress?.add(count);
     this.#wake();
   }
 
@@ -289,6 +302,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
   /** Fail everything not yet delivered (pool terminated). */
   #abort(error: unknown): void {
     if (this.#fatal !== undefined) return;
+    this.#progress?.close();
     this.#fatal = error;
     if (!this.#inputDone) {
       this.#inputDone = true;
@@ -346,6 +360,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
    * ```
    */
   return(): Promise<IteratorResult<T>> {
+    this.#progress?.close();
     if (!this.#inputDone) {
       const it = this.#input;
       this.#endInput();

@@ -10,6 +10,7 @@
 import type { FunctionKey, SourceFunction, TaskMode } from "../transport/protocol.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
 import type { ChunkPlanner } from "./chunking.ts";
+import type { ProgressReporter } from "./progress.ts";
 import type { Task, TaskSink, TaskSource } from "./task.ts";
 
 /** Arrays concatenated per `concat` call (stays far below argument-count limits). */
@@ -40,12 +41,17 @@ export class MapJob<R> implements TaskSink, TaskSource {
   #failed = false;
   #error: unknown;
   #sealed = false;
+  readonly #progress: ProgressReporter | undefined;
   /** Whether a chunk has finished (the pool then trusts its measured task time). */
   measured = false;
 
-  /** @param callbacks Caller's callbacks. */
-  constructor(callbacks?: ResultCallbacks<R[]>) {
+  /**
+   * @param callbacks Caller's callbacks.
+   * @param progress Reports finished items (the `onProgress` option), closed before settling.
+   */
+  constructor(callbacks?: ResultCallbacks<R[]>, progress?: ProgressReporter) {
     this.result = new AsyncResult<R[]>(callbacks);
+    this.#progress = progress;
   }
 
   /**
@@ -59,6 +65,8 @@ export class MapJob<R> implements TaskSink, TaskSource {
     this.#total = items.length;
     this.#spec = spec;
     this.#key = spec.source[0];
+    this.#progress?.setTotal(items.length);
+    this.#progress?.start();
     if (items.length === 0) this.#seal();
   }
 
@@ -146,6 +154,7 @@ export class MapJob<R> implements TaskSink, TaskSource {
     if (ok) {
       if (!this.#failed) this.#chunks.set(task.index, value as R[]);
     } else this.#fail(value);
+    this.#progress?.add(task.target as number);
     this.#finishIfDone();
   }
 
@@ -176,6 +185,7 @@ export class MapJob<R> implements TaskSink, TaskSource {
     if (!this.#sealed || this.#left > 0) return;
     const chunks = this.#chunks;
     this.#chunks = new Map();
+    this.#progress?.close();
     settleResult(
       this.result as AsyncResult<unknown>,
       !this.#failed,

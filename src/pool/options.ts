@@ -22,7 +22,8 @@ export interface PoolOptions {
   readonly context?: Context;
   /**
    * A module (usually `import.meta.url`) whose exported functions are called
-   * by export name in the workers, so they may use imports and helpers.
+   * by export name in the workers, so they may use imports and helpers. Each
+   * worker imports it: guard its main program with `if (isMainProcess())`.
    */
   readonly module?: string | URL;
   /**

@@ -24,6 +24,7 @@ import { planChunks } from "./chunking.ts";
 import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
+import { checkProgress, type ProgressCallback, ProgressReporter } from "./progress.ts";
 import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
 import {
   checkChunksize,
@@ -35,21 +36,57 @@ import {
 import { Scheduler } from "./scheduler.ts";
 import type { Task, TaskSink } from "./task.ts";
 
-/** Options of `mapAsync`/`starmapAsync`. */
-export interface MapAsyncOptions<R> extends ResultCallbacks<R[]> {
+/** Options of `map`/`starmap`. */
+export interface MapOptions {
   /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
   readonly chunksize?: Chunksize;
+  /**
+   * Called in the main thread with `{ done, total }` (items finished, items in
+   * all): once at the start with `done` 0, then as chunks finish at most every
+   * 100 ms, and always when `done` reaches `total`, before the result settles;
+   * never after.
+   */
+  readonly onProgress?: ProgressCallback;
 }
+
+/** Options of `mapAsync`/`starmapAsync`. */
+export interface MapAsyncOptions<R> extends MapOptions, ResultCallbacks<R[]> {}
 
 /** Options of `imap`/`imapUnordered`. */
 export interface IMapOptions {
   /** Items per task. Default 1. */
   readonly chunksize?: number;
+  /**
+   * Called in the main thread as results arrive, with `{ done, total }`, as for
+   * `map`: once at the start, then at most every 100 ms, and always when `done`
+   * reaches `total`, before the iterator ends. `total` is the input's length for
+   * an array, typed array, `Set` or `Map`, else `undefined` until the input is
+   * exhausted. Not called after `return()` (a `break`) or `terminate()`.
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** A function a pool can run: any arguments, any (possibly async) result. */
 // deno-lint-ignore no-explicit-any
 export type TaskFunction = (...args: any[]) => unknown;
+/**
+ * The arguments of `apply` after `fn`: `args` is required when `fn` has
+ * required parameters (so `apply((a: number, b: number) => a + b)` does not
+ * compile), optional (default `[]`) otherwise.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F> ? [args?: Parameters<F>]
+  : [args: Parameters<F>];
+/**
+ * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
+ * then the optional callbacks.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
+  ? [args?: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>]
+  : [args: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>];
 /** The input of `map`-like calls: a sync or async iterable. */
 export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -90,6 +127,14 @@ function leasedSink(sink: TaskSink, ids: string[]): TaskSink {
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null &&
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/** The length of an input that has one without being read (for `imap` progress). */
+function knownLength(input: unknown): number | undefined {
+  if (Array.isArray(input)) return input.length;
+  if (ArrayBuffer.isView(input)) return (input as unknown as ArrayLike<unknown>).length;
+  if (input instanceof Set || input instanceof Map) return input.size;
+  return undefined;
 }
 
 function chunkOptions<O extends object>(
@@ -240,9 +285,10 @@ export class Pool implements AsyncDisposable {
   /**
    * Run `fn(...args)` in a worker and wait for the result (Python's `apply`).
    *
-   * @param fn A self-contained function (sent by source text) or one the
-   *   pool's `module` exports.
-   * @param args Its arguments.
+   * @param fn A self-contained function (sent by source text: no closures,
+   *   pass values as `args`; Bun inlines block-scoped constants, Node and Deno
+   *   do not) or one the pool's `module` exports.
+   * @param args Its arguments; required when `fn` has required parameters.
    * @returns Its (awaited) result.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws The function's own error, with a `RemoteError` cause.
@@ -256,16 +302,16 @@ export class Pool implements AsyncDisposable {
    */
   async apply<F extends TaskFunction>(
     fn: F,
-    args?: Parameters<F>,
+    ...[args]: ApplyArgs<F>
   ): Promise<Awaited<ReturnType<F>>> {
-    return await this.applyAsync(fn, args).get();
+    return await this.#applyAsync(fn, args, undefined).get();
   }
 
   /**
    * Submit `fn(...args)` and return at once (Python's `apply_async`).
    *
    * @param fn The function.
-   * @param args Its arguments.
+   * @param args Its arguments; required when `fn` has required parameters.
    * @param callbacks `callback(value)` / `errorCallback(error)`, run once in the main thread.
    * @returns The task's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
@@ -281,8 +327,15 @@ export class Pool implements AsyncDisposable {
    */
   applyAsync<F extends TaskFunction>(
     fn: F,
-    args?: Parameters<F>,
-    callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>,
+    ...[args, callbacks]: ApplyAsyncArgs<F>
+  ): AsyncResult<Awaited<ReturnType<F>>> {
+    return this.#applyAsync(fn, args, callbacks);
+  }
+
+  #applyAsync<F extends TaskFunction>(
+    fn: F,
+    args: Parameters<F> | undefined,
+    callbacks: ResultCallbacks<Awaited<ReturnType<F>>> | undefined,
   ): AsyncResult<Awaited<ReturnType<F>>> {
     this.#check(fn, "Cannot submit task");
     const list = args ?? [];
@@ -304,8 +357,12 @@ export class Pool implements AsyncDisposable {
     this.#check(fn, what);
     const opts = chunkOptions<MapAsyncOptions<R>>(arg as MapAsyncOptions<R>);
     const chunksize = checkChunksize(opts.chunksize, what);
+    const onProgress = checkProgress(opts.onProgress, what);
     const source = sourceFunction(fn);
-    const job = new MapJob<R>(opts);
+    const job = new MapJob<R>(
+      opts,
+      onProgress === undefined ? undefined : new ProgressReporter(onProgress),
+    );
     if (isAsyncIterable(input)) {
       const scheduler = this.#scheduler;
       scheduler.addProducer();
@@ -365,7 +422,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable).
-   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize }`.
+   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize, onProgress }`.
    *   Default `"auto"` (adaptive); `"python"` gives CPython's `ceil(n / (4 * processes))`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
@@ -377,11 +434,22 @@ export class Pool implements AsyncDisposable {
    * console.log(await pool.map((x: number) => x + 1, [1, 2, 3], 2)); // [2, 3, 4]
    * await pool.terminate();
    * ```
+   * @example Progress
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * const squares = await pool.map((x: number) => x * x, [1, 2, 3, 4], {
+   *   chunksize: 1,
+   *   onProgress: ({ done, total }) => console.log(`${done}/${total}`), // ... 4/4
+   * });
+   * console.log(squares); // [1, 4, 9, 16]
+   * await pool.terminate();
+   * ```
    */
   async map<T, R>(
     fn: (item: T) => R,
     iterable: TaskInput<T>,
-    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+    chunksize?: Chunksize | MapOptions,
   ): Promise<Awaited<R>[]> {
     return await this.mapAsync(fn, iterable, chunksize).get();
   }
@@ -391,7 +459,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items.
-   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback, onProgress }`.
    * @returns The call's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws {RangeError} For a bad `chunksize`.
@@ -417,7 +485,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable Argument arrays.
-   * @param chunksize Items per task, or `{ chunksize }`.
+   * @param chunksize Items per task, or `{ chunksize, onProgress }`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -431,7 +499,7 @@ export class Pool implements AsyncDisposable {
   async starmap<F extends TaskFunction>(
     fn: F,
     iterable: TaskInput<Parameters<F>>,
-    chunksize?: Chunksize | { readonly chunksize?: Chunksize },
+    chunksize?: Chunksize | MapOptions,
   ): Promise<Awaited<ReturnType<F>>[]> {
     return await this.starmapAsync(fn, iterable, chunksize).get();
   }
@@ -441,7 +509,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable Argument arrays.
-   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback }`.
+   * @param chunksize Items per task, or `{ chunksize, callback, errorCallback, onProgress }`.
    * @returns The call's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -473,6 +541,7 @@ export class Pool implements AsyncDisposable {
     const chunksize = opts.chunksize === undefined || opts.chunksize === null
       ? 1
       : positiveInteger(opts.chunksize, what, "chunksize");
+    const onProgress = checkProgress(opts.onProgress, what);
     if (
       input == null ||
       (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function" &&
@@ -482,7 +551,10 @@ export class Pool implements AsyncDisposable {
     }
     sourceFunction(fn);
     const readAhead = Math.max(1024, 4 * this.processes * chunksize);
-    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead);
+    const progress = onProgress === undefined
+      ? undefined
+      : new ProgressReporter(onProgress, knownLength(input));
+    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead, progress);
     const scheduler = this.#scheduler;
     const iterators = this.#iterators;
     iterators.add(it as IMapIterator<unknown>);
@@ -505,7 +577,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable, may be endless).
-   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @param chunksize Items per task (default 1), or `{ chunksize, onProgress }`.
    * @returns An async iterator of results; `next(timeout)` may reject `TimeoutError`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example
@@ -515,6 +587,17 @@ export class Pool implements AsyncDisposable {
    * const out: number[] = [];
    * for await (const y of pool.imap((x: number) => x * 2, [1, 2, 3])) out.push(y);
    * console.log(out); // [2, 4, 6]
+   * await pool.terminate();
+   * ```
+   * @example Progress over a lazy input (`total` is undefined until it ends)
+   * ```ts
+   * import { Pool, type Progress } from "../../mod.ts";
+   * const pool = new Pool(2);
+   * function* items(): Generator<number> {
+   *   for (let i = 0; i < 3; i++) yield i;
+   * }
+   * const onProgress = ({ done, total }: Progress) => console.log(done, total); // ..., then 3 3
+   * for await (const y of pool.imap((x: number) => x * 2, items(), { onProgress })) console.log(y);
    * await pool.terminate();
    * ```
    */
@@ -531,7 +614,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items.
-   * @param chunksize Items per task (default 1), or `{ chunksize }`.
+   * @param chunksize Items per task (default 1), or `{ chunksize, onProgress }`.
    * @returns An async iterator of results in completion order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example

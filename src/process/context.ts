@@ -14,7 +14,7 @@ import type { Context } from "../runtime/types.ts";
 import { activeChildren } from "./children.ts";
 import { cpuCount } from "./cpu_count.ts";
 import { currentProcess, isMainProcess, parentProcess } from "./current.ts";
-import { Process, type ProcessOptions } from "./process.ts";
+import { Process, type ProcessOptions, type ProcessTarget } from "./process.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
 import {
   Barrier,
@@ -85,8 +85,8 @@ function build(method: Context): MultiprocessingContext {
       super(opts);
     }
   };
-  const BoundProcess = class Process_ extends Process {
-    constructor(options: ProcessOptions) {
+  const BoundProcess = class Process_<F extends ProcessTarget = ProcessTarget> extends Process<F> {
+    constructor(options: ProcessOptions<F>) {
       super(
         typeof options === "object" && options !== null
           ? { ...options, context: options.context ?? method }

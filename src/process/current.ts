@@ -69,7 +69,8 @@ export function parentProcess(): ProcessInfo | null {
 /**
  * Whether this code runs in the program's main thread of the main process:
  * the guard for code that must not run again in workers (Python's
- * `if __name__ == "__main__"`), for runtimes without `import.meta.main`.
+ * `if __name__ == "__main__"`). Prefer it to `import.meta.main`, which is
+ * `undefined` on Node 20 (the guarded program would silently not run).
  *
  * @returns True only in the main program, never in a pool worker or `Process`.
  * @example

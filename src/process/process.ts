@@ -20,12 +20,41 @@ import { exitCodeOf } from "./exit_code.ts";
 import { getIdentity } from "./identity.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
 
-/** Options of `new Process()`. */
-export interface ProcessOptions {
-  /** The function to run; async functions are awaited. Sent by source text unless `module` exports it. */
-  readonly target: (...args: never[]) => unknown;
-  /** Arguments for `target` (structured-clonable, or shareable primitives). Default `[]`. */
-  readonly args?: Iterable<unknown>;
+/** A function a `Process` can run: any arguments, any (possibly async) result. */
+// deno-lint-ignore no-explicit-any
+export type ProcessTarget = (...args: any[]) => unknown;
+
+/**
+ * `args` of `new Process()`, checked against `target`'s parameters: required
+ * when `target` has required parameters, optional (default `[]`) otherwise.
+ *
+ * @typeParam F The target's type.
+ */
+export type ProcessArgs<F extends ProcessTarget> = [] extends Parameters<F> ? {
+    /** Arguments for `target` (structured-clonable, or shareable primitives). Default `[]`. */
+    readonly args?: Parameters<F>;
+  }
+  : {
+    /** Arguments for `target` (structured-clonable, or shareable primitives). */
+    readonly args: Parameters<F>;
+  };
+
+/**
+ * Options of `new Process()`: `target`, its `args` (checked against it) and
+ * the fields of `ProcessBaseOptions`.
+ *
+ * @typeParam F The target's type.
+ */
+export type ProcessOptions<F extends ProcessTarget = ProcessTarget> =
+  & ProcessBaseOptions
+  & {
+    /** The function to run; async functions are awaited. Sent by source text unless `module` exports it. */
+    readonly target: F;
+  }
+  & ProcessArgs<F>;
+
+/** The options of `new Process()` other than `target` and `args`. */
+export interface ProcessBaseOptions {
   /** Name; default `Process-N`. */
   readonly name?: string;
   /** Daemon processes are ended when the parent exits. Default false. */
@@ -34,7 +63,8 @@ export interface ProcessOptions {
   readonly context?: Context;
   /**
    * A module exporting `target`: the worker imports it and calls the export with the target's
-   * name and source text (the main thread does not import it).
+   * name and source text (the main thread does not import it). Guard the module's main program
+   * with `if (isMainProcess())`.
    */
   readonly module?: string | URL;
 }
@@ -55,7 +85,7 @@ function describe(value: unknown): string {
  * module by identity.
  */
 async function targetRef(
-  target: (...args: never[]) => unknown,
+  target: ProcessTarget,
   module: string | undefined,
 ): Promise<FunctionRef> {
   try {
@@ -73,6 +103,7 @@ async function targetRef(
 /**
  * A function running in its own worker, with Python's `Process` API.
  *
+ * @typeParam F The target's type (its parameters type `args`).
  * @example
  * ```ts
  * import { Process } from "./process.ts";
@@ -82,8 +113,8 @@ async function targetRef(
  * console.log(p.exitcode); // 0
  * ```
  */
-export class Process {
-  readonly #target: (...args: never[]) => unknown;
+export class Process<F extends ProcessTarget = ProcessTarget> {
+  readonly #target: ProcessTarget;
   readonly #args: unknown[];
   readonly #context: Context;
   readonly #module: string | undefined;
@@ -91,6 +122,8 @@ export class Process {
   #daemon: boolean;
   #state: "initial" | "started" | "closed" = "initial";
   #handle: WorkerHandle | undefined;
+  /** The pid or thread id, kept from the spawn: Node reports a thread id of -1 once it ended. */
+  #ident: number | undefined;
   #pendingSignal: "terminate" | "kill" | undefined;
   #exit: ExitInfo | undefined;
   /** Objects its args served (process context), pinned until it exits. */
@@ -106,13 +139,13 @@ export class Process {
    * @throws {TypeError} When `target` is not a function that can be sent, or `args` is not iterable.
    * @throws {RangeError} When `context` is neither `"thread"` nor `"process"`.
    */
-  constructor(options: ProcessOptions) {
+  constructor(options: ProcessOptions<F>) {
     const what = "Cannot create process";
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`${what}: expected an options object, received ${describe(options)}`);
     }
     assertFunction(options.target, what, "target");
-    const args = options.args ?? [];
+    const args: Iterable<unknown> = options.args ?? [];
     if (typeof (args as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
       throw new TypeError(`${what}: 'args' must be an array, received ${describe(args)}`);
     }
@@ -157,10 +190,10 @@ export class Process {
     return this.#handle?.pid;
   }
 
-  /** The pid, or the thread id in the thread context; undefined before start. */
+  /** The pid, or the thread id in the thread context; undefined before start; kept after it ends. */
   get ident(): number | undefined {
     this.#checkClosed("read ident of");
-    return this.#handle?.pid ?? this.#handle?.threadId;
+    return this.#ident;
   }
 
   /** null before start and while running; 0 ok, 1 uncaught error, N from exit(N), -N by signal N. */
@@ -231,6 +264,7 @@ export class Process {
         daemon: this.#daemon,
       });
       this.#handle = handle;
+      this.#ident = handle.pid ?? handle.threadId;
       handle.onMessage((message) => {
         if ((message as { t?: unknown } | null)?.t === "rpc") {
           serveRpc(message as RpcRequest, (reply) => handle.post(reply));
@@ -366,7 +400,7 @@ export class Process {
   toString(): string {
     if (this.#state === "closed") return `<Process name='${this.#name}' closed>`;
     const parts = [`<Process name='${this.#name}'`];
-    const ident = this.#handle?.pid ?? this.#handle?.threadId;
+    const ident = this.#ident;
     if (ident !== undefined) {
       parts.push(`${this.#handle?.pid !== undefined ? "pid" : "ident"}=${ident}`);
     }

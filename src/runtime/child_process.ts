@@ -42,6 +42,7 @@ import type {
   ResourceLimits,
   RuntimeName,
   SpawnOptions,
+  Transfer,
   WorkerHandle,
 } from "./types.ts";
 import { denoChildExecArgv } from "./deno_permissions.ts";
@@ -265,7 +266,7 @@ class ChildProcessHandle implements WorkerHandle {
     this.#child.send(message as never, () => {});
   }
 
-  post(message: unknown, _transfer?: Transferable[]): void {
+  post(message: unknown, _transfer?: Transfer[]): void {
     if (this.#exit !== undefined || !this.#child.connected) return;
     this.#send(message);
   }

@@ -16,6 +16,7 @@ import type {
   ParentPort,
   RuntimeName,
   SpawnOptions,
+  Transfer,
   WorkerHandle,
 } from "./types.ts";
 import { selfHostBootstrap } from "./self_host.ts";
@@ -94,6 +95,8 @@ function bootstrapFor(url: URL, runtime: RuntimeName): string | undefined {
 
 class NodeThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
+  /** Read at spawn: `worker.threadId` becomes -1 once the thread has ended. */
+  readonly #threadId: number;
   #onMessage: (message: unknown) => void = () => {};
   #onExit: (info: ExitInfo) => void = () => {};
   #error: Error | undefined;
@@ -113,6 +116,7 @@ class NodeThreadHandle implements WorkerHandle {
     this.#worker = bootstrap === undefined
       ? new Worker(options.url, common)
       : new Worker(bootstrap, { eval: true, ...common });
+    this.#threadId = this.#worker.threadId;
     this.#worker.on("message", (message) => this.#onMessage(message));
     this.#worker.on("error", (error) => (this.#error = error));
     this.#exitedPromise = new Promise((resolve) => {
@@ -127,9 +131,9 @@ class NodeThreadHandle implements WorkerHandle {
   }
 
   get threadId(): number {
-    return this.#worker.threadId;
+    return this.#threadId;
   }
-  post(message: unknown, transfer?: Transferable[]): void {
+  post(message: unknown, transfer?: Transfer[]): void {
     this.#worker.postMessage(message, transfer as never);
   }
   onMessage(listener: (message: unknown) => void): void {

@@ -61,10 +61,18 @@ export interface SpawnOptions {
   readonly resourceLimits?: ResourceLimits;
 }
 
+/**
+ * An object `post` moves to the other side instead of copying it (an
+ * `ArrayBuffer`). Typed as `object`, not the DOM's `Transferable`, so that the
+ * published declarations type-check without the DOM lib (a Node consumer with
+ * `@types/node` only).
+ */
+export type Transfer = object;
+
 /** The main thread's handle on one worker (thread or child process). */
 export interface WorkerHandle {
   /** Send a structured-clonable message to the worker. */
-  post(message: unknown, transfer?: Transferable[]): void;
+  post(message: unknown, transfer?: Transfer[]): void;
   /** Register the (single) listener for messages from the worker. */
   onMessage(listener: (message: unknown) => void): void;
   /**
@@ -111,7 +119,7 @@ export interface ParentPort {
   /** Whether result batches should travel as JSON text when exact (see `Backend.jsonBatches`). */
   readonly jsonBatches?: boolean;
   /** Send a structured-clonable message to the parent. */
-  post(message: unknown, transfer?: Transferable[]): void;
+  post(message: unknown, transfer?: Transfer[]): void;
   /** Register the (single) listener for messages from the parent. */
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the channel to the parent is gone (parent exited). */

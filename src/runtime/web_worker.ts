@@ -20,6 +20,7 @@ import type {
   ParentPort,
   RuntimeName,
   SpawnOptions,
+  Transfer,
   WorkerHandle,
 } from "./types.ts";
 
@@ -32,11 +33,13 @@ const INIT_TAG = "__mpInit";
 const ERROR_GRACE_MS = 2000;
 
 interface WebWorkerLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transfer[]): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   terminate(): void;
   ref?(): void;
   unref?(): void;
+  /** Bun's thread id (-1 once the worker has ended). */
+  readonly threadId?: number;
 }
 
 interface WorkerOptions {
@@ -58,6 +61,8 @@ function workerArgs(options: SpawnOptions): [URL, WorkerOptions] {
 
 class WebWorkerHandle implements WorkerHandle {
   readonly #worker: WebWorkerLike;
+  /** Read at spawn, where the runtime has one (Bun): it becomes -1 once the worker has ended. */
+  readonly threadId: number | undefined;
   #onMessage: (message: unknown) => void = () => {};
   #onExit: (info: ExitInfo) => void = () => {};
   #exited = false;
@@ -68,6 +73,8 @@ class WebWorkerHandle implements WorkerHandle {
     const Ctor = (globalThis as unknown as { Worker: WorkerCtor }).Worker;
     this.#exitedPromise = new Promise((resolve) => (this.#markExited = resolve));
     this.#worker = new Ctor(...workerArgs(options));
+    const id = this.#worker.threadId;
+    this.threadId = typeof id === "number" && id >= 0 ? id : undefined;
     this.#worker.addEventListener("message", (event) => {
       this.#onMessage((event as MessageEvent).data);
     });
@@ -98,7 +105,7 @@ class WebWorkerHandle implements WorkerHandle {
     this.#onExit(info);
   }
 
-  post(message: unknown, transfer?: Transferable[]): void {
+  post(message: unknown, transfer?: Transfer[]): void {
     if (transfer === undefined) this.#worker.postMessage(message);
     else this.#worker.postMessage(message, transfer);
   }
@@ -148,7 +155,7 @@ export function createWebWorkerBackend(runtime: RuntimeName): Backend {
 }
 
 interface WorkerScope {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transfer[]): void;
   close?(): void;
 }
 
@@ -161,7 +168,9 @@ interface WorkerScope {
  * const port = await connectWebWorkerParent();
  * ```
  */
-export function connectWebWorkerParent(): Promise<ParentPort> {
+export async function connectWebWorkerParent(): Promise<ParentPort> {
+  // Bun implements node:worker_threads too; its threadId is the one the parent's Worker reports.
+  const { threadId } = await import("node:worker_threads");
   const scope = globalThis as unknown as WorkerScope;
   const proc = (globalThis as unknown as { process: { exit(code?: number): never } }).process;
   const exit = (code: number): never => proc.exit(code);
@@ -172,6 +181,7 @@ export function connectWebWorkerParent(): Promise<ParentPort> {
     let ready = false;
     const port: ParentPort = {
       context: "thread",
+      threadId,
       get workerData() {
         return workerData;
       },

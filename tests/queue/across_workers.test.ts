@@ -1,7 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool } from "../../src/pool/pool.ts";
-import { Process } from "../../src/process/process.ts";
+import { Process, type ProcessTarget } from "../../src/process/process.ts";
 import type { Connection } from "../../src/queue/connection.ts";
 import { JoinableQueue } from "../../src/queue/joinable_queue.ts";
 import { Pipe } from "../../src/queue/pipe.ts";
@@ -23,7 +23,7 @@ const WAIT = { timeout: 60_000 } as const;
 for (const context of CONTEXTS) {
   describe(`Queue across workers (${context} context)`, () => {
     const started: Process[] = [];
-    const start = (target: (...args: never[]) => unknown, args: unknown[]): Process => {
+    const start = (target: ProcessTarget, args: unknown[]): Process => {
       const p = new Process({ target, args, context });
       started.push(p);
       p.start();
