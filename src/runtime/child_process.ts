@@ -170,15 +170,16 @@ function nodeExecArgv(url: URL, limits: ResourceLimits | undefined): string[] {
 
 /**
  * `fork()`'s `execArgv` for a child: Node gets the parent's loaders and safe flags; Deno gets
- * the parent's permissions and, for a heap cap, a V8 flag (its `fork()` turns V8 flags in
- * `execArgv` into `--v8-flags=`); Bun has no heap cap and keeps its defaults.
+ * the parent's permissions and, for a heap cap, `--v8-flags=` (with permission flags present,
+ * its `fork()` passes `execArgv` to `deno run` as it is); Bun has no heap cap and keeps its defaults.
  */
 function execArgvFor(runtime: RuntimeName, options: SpawnOptions): { execArgv?: string[] } {
   if (runtime === "node") return { execArgv: nodeExecArgv(options.url, options.resourceLimits) };
   if (runtime !== "deno") return {};
   // The parent's permissions, no wider (deno_permissions.ts), and the heap cap.
   const heap = heapFlag(options.resourceLimits);
-  return { execArgv: [...denoChildExecArgv(options.url), ...(heap === undefined ? [] : [heap])] };
+  const v8 = heap === undefined ? [] : [`--v8-flags=${heap}`];
+  return { execArgv: [...denoChildExecArgv(options.url), ...v8] };
 }
 
 /**
