@@ -37,6 +37,7 @@ import {
 } from "./_phases.ts";
 import { workerChildPids, workerThreads } from "./_proc.ts";
 import { probe } from "./_tasks.ts";
+import { rng } from "../workloads.ts";
 
 /** How much the soak does. */
 export interface SoakScale {
@@ -103,17 +104,6 @@ export interface SoakReport extends Tally {
   /** Pool worker threads still alive after the last pool ended (null: unknown). */
   readonly threadsLeft: number | null;
   readonly ms: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(list: T[], random: () => number): T[] {
@@ -221,7 +211,7 @@ export async function runSoak(options: {
     log,
     deadlineMs: options.deadlineMs ?? 30_000,
     resourceLimits: oom ? { maxOldGenerationSizeMb: OOM_CAP_MB } : undefined,
-    random: mulberry32(options.seed ?? 20240610),
+    random: rng(options.seed ?? 20240610),
     faults: {},
     hung: [],
   };

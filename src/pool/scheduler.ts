@@ -428,13 +428,13 @@ export class Scheduler {
     slot.markDead();
     this.#slots = this.#slots.filter((s) => s !== slot);
     const unanswered = slot.drain();
+    const code = slot.report?.code ?? info.code;
     const how = info.signal !== undefined
       ? `was killed by ${info.signal}`
-      : `exited with code ${slot.report?.code ?? info.code}`;
+      : `exited with code ${code}`;
+    const cause = slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error;
     if (unanswered.length > 0) {
       const { failed, retry } = sortLostTasks(unanswered, first, slot.report, slot.progress);
-      const cause = slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error;
-      const code = slot.report?.code ?? info.code;
       for (const task of failed) {
         const what = task.losses > 1
           ? "holding this task unanswered, the second worker to die that way"
@@ -456,9 +456,7 @@ export class Scheduler {
         this.#break(
           new ProcessError(
             `Pool workers keep dying before they are ready (last: ${slot.name} ${how})`,
-            {
-              cause: slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error,
-            },
+            { cause },
           ),
         );
       }

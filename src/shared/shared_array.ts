@@ -12,8 +12,8 @@ import {
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { describe } from "../sync/_args.ts";
-import type { Remote } from "../sync/_remote.ts";
-import { marker, registerPrimitive } from "../sync/_share.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 import type { Lock } from "../sync/lock.ts";
 import type { RLock } from "../sync/rlock.ts";
 import {

@@ -8,9 +8,9 @@
  */
 import { BrokenBarrierError } from "../errors.ts";
 import { deadlineAfter } from "./_args.ts";
-import { type Algorithm, cell } from "./_drive.ts";
-import { ownerGone, wakeBy } from "./_liveness.ts";
-import { lock, lockBrief, MUTEX_CELLS, unlock } from "./_mutex.ts";
+import { type Algorithm, cell } from "../share/drive.ts";
+import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { lock, lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
 
 /** Cells after the mutex: a sequence number to sleep on, the state, the waiters. */
 const SEQ = MUTEX_CELLS;

@@ -9,9 +9,9 @@
  */
 import { ProcessError } from "../errors.ts";
 import { deadlineAfter, describe } from "./_args.ts";
-import { type Algorithm, cell } from "./_drive.ts";
-import { ownerGone, wakeBy } from "./_liveness.ts";
-import type { LockInternals } from "./_mutex.ts";
+import { type Algorithm, cell } from "../share/drive.ts";
+import { ownerGone, wakeBy } from "../share/liveness.ts";
+import type { LockInternals } from "../share/mutex.ts";
 
 /** Cells: a sequence number waiters sleep on, waiters not yet notified, notifications not yet taken. */
 const SEQ = 0;

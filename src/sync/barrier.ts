@@ -9,10 +9,10 @@ import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { compileFunction } from "../worker/functions.ts";
 import { checkTimeout, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
 import { abortCells, CELLS, isBroken, resetCells, waitAs, waitingCount } from "./_barrier.ts";
-import { runAsync, runSync } from "./_drive.ts";
-import { ownerId } from "./_owner.ts";
-import type { Remote } from "./_remote.ts";
-import { marker, registerPrimitive } from "./_share.ts";
+import { runAsync, runSync } from "../share/drive.ts";
+import { ownerId } from "../share/owner.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {

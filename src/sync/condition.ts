@@ -21,11 +21,11 @@ import {
   waitTimeout,
 } from "./_args.ts";
 import { CELLS, checkN, checkPredicate, notifyAs, waitAs, waitForAs } from "./_condition.ts";
-import { runAsync, runSync } from "./_drive.ts";
-import { LOCK_INTERNALS, type LockInternals } from "./_mutex.ts";
-import { ownerId } from "./_owner.ts";
-import type { Remote } from "./_remote.ts";
-import { marker, registerPrimitive } from "./_share.ts";
+import { runAsync, runSync } from "../share/drive.ts";
+import { LOCK_INTERNALS, type LockInternals } from "../share/mutex.ts";
+import { ownerId } from "../share/owner.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
 

@@ -9,7 +9,7 @@ import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
-import { type Algorithm, runAsync, runSync } from "./_drive.ts";
+import { type Algorithm, runAsync, runSync } from "../share/drive.ts";
 import {
   lock,
   LOCK_INTERNALS,
@@ -17,10 +17,10 @@ import {
   MUTEX_CELLS,
   tryLock,
   unlock,
-} from "./_mutex.ts";
-import { ownerId } from "./_owner.ts";
-import type { Remote } from "./_remote.ts";
-import { marker, registerPrimitive } from "./_share.ts";
+} from "../share/mutex.ts";
+import { ownerId } from "../share/owner.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 
 let reviving: SharedArrayBuffer | Remote | undefined;
 
@@ -48,7 +48,7 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * child process) that ends holding it can't release it: a waiter notices
  * within about 100 ms and releases it, as the OS releases a dead process's
  * file locks (Python would leave it locked). A thread that is only busy is
- * never taken for dead before hours of probes (see `_owner.ts`).
+ * never taken for dead before hours of probes (see `src/share/owner.ts`).
  *
  * @example
  * ```ts

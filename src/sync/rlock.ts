@@ -9,7 +9,7 @@ import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
-import { type Algorithm, runAsync, runSync } from "./_drive.ts";
+import { type Algorithm, runAsync, runSync } from "../share/drive.ts";
 import {
   lock,
   LOCK_INTERNALS,
@@ -17,10 +17,10 @@ import {
   MUTEX_CELLS,
   tryLock,
   unlock,
-} from "./_mutex.ts";
-import { ownerId } from "./_owner.ts";
-import type { Remote } from "./_remote.ts";
-import { marker, registerPrimitive } from "./_share.ts";
+} from "../share/mutex.ts";
+import { ownerId } from "../share/owner.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 
 /** Cell of the recursion count, after the mutex's cells. */
 const COUNT = MUTEX_CELLS;

@@ -9,11 +9,11 @@ import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import { type AcquireOptions, acquireTimeout, deadlineAfter, describe } from "./_args.ts";
-import { type Algorithm, cell, runAsync, runSync } from "./_drive.ts";
-import { ownerGone, wakeBy } from "./_liveness.ts";
-import { ownerId } from "./_owner.ts";
-import type { Remote } from "./_remote.ts";
-import { marker, registerPrimitive } from "./_share.ts";
+import { type Algorithm, cell, runAsync, runSync } from "../share/drive.ts";
+import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerId } from "../share/owner.ts";
+import type { Remote } from "../share/remote.ts";
+import { marker, registerPrimitive } from "../share/marker.ts";
 
 /** Cells: the value, the number of sleeping waiters, the bound (-1: none). */
 const VALUE = 0;

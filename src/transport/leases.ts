@@ -11,7 +11,7 @@
  * - a live child that revived it: the child reports `hold` (before the task
  *   runs, so before its result arrives) and `drop` when its handle is
  *   collected, and all its holds end when it exits (`child_exits.ts`). A
- *   child that passes the object on keeps its handle (`_share.ts`), and its
+ *   child that passes the object on keeps its handle (`src/share/marker.ts`), and its
  *   own children end with it.
  *
  * Unpinned, the registration is dropped and the parent's object is held only

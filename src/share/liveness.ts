@@ -11,7 +11,7 @@
  * @module
  */
 import { isProcessAlive } from "../runtime/process_alive.ts";
-import { threadGone } from "./_owner.ts";
+import { threadGone } from "./owner.ts";
 
 /** How often a wait on behalf of a child process checks that it is alive (ms). */
 export const LIVENESS_MS = 100;

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { type Algorithm, cell } from "./_drive.ts";
-import { holderGone, LIVENESS_MS, ownerGone } from "./_liveness.ts";
+import { type Algorithm, cell } from "./drive.ts";
+import { holderGone, LIVENESS_MS, ownerGone } from "./liveness.ts";
 
 /**
  * Release the mutex when its holder is a child process that has died.

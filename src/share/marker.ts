@@ -13,8 +13,8 @@ import { holdLease } from "../transport/leases.ts";
 import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
 import { syncRpcAddress } from "../transport/rpc_sync.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
-import { adoptOwnerTable, ownerTable } from "./_owner.ts";
-import { proxyFor, Remote, serve, served } from "./_remote.ts";
+import { adoptOwnerTable, ownerTable } from "./owner.ts";
+import { proxyFor, Remote, serve, served } from "./remote.ts";
 
 /** The state inside a marker. */
 export type MarkerState =

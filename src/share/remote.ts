@@ -23,7 +23,7 @@
 import { lease, leasedObject } from "../transport/leases.ts";
 import { callParent, type RpcTarget } from "../transport/rpc.ts";
 import { callParentSync } from "../transport/rpc_sync.ts";
-import { ownerId } from "./_owner.ts";
+import { ownerId } from "./owner.ts";
 
 const ids = new WeakMap<object, string>();
 let counter = 0;

@@ -8,7 +8,7 @@
  * @module
  */
 import { waitCellAsync, waitCellSync } from "../runtime/atomics_wait.ts";
-import { parkLifelines } from "./_owner.ts";
+import { parkLifelines } from "./owner.ts";
 
 /** Wait until `i32[index] !== value`, a notify, or the deadline. */
 export interface CellWait {
