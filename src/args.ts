@@ -20,6 +20,12 @@ export interface BlockOptions {
   readonly timeout?: number | null;
 }
 
+/** Python's `acquire(block=True, timeout=None)` as an options bag (the primitives' name for {@link BlockOptions}). */
+export type AcquireOptions = BlockOptions;
+
+/** A timeout in ms, or an options bag holding one (`Event.wait`, `Condition.wait`, ...). */
+export type TimeoutArg = number | null | undefined | { readonly timeout?: number | null };
+
 /**
  * A short description of a received value, for error messages.
  *

@@ -20,7 +20,7 @@ import { proxyFor, Remote, serve, served } from "./remote.ts";
 export type MarkerState =
   | {
     readonly mode: "thread";
-    readonly cells: SharedArrayBuffer;
+    readonly cells: unknown;
     readonly counter?: SharedArrayBuffer;
     readonly extra: unknown;
   }
@@ -35,8 +35,8 @@ export type MarkerState =
 export interface ShareSpec {
   /** The class name, the reviver's tag. */
   readonly tag: string;
-  /** Its shared memory (undefined in a child-process proxy). */
-  readonly cells: SharedArrayBuffer | undefined;
+  /** Its shared memory, structured-cloneable (undefined in a child-process proxy). */
+  readonly cells: unknown;
   /** Its id when it is a child-process proxy. */
   readonly remote: Remote | undefined;
   /** Its RPC methods, for serving it to child processes. */
@@ -100,7 +100,7 @@ function forward(id: string, proxy: object): void {
  */
 export function registerPrimitive(
   tag: string,
-  fromCells: (cells: SharedArrayBuffer, extra: unknown) => object,
+  fromCells: (cells: unknown, extra: unknown) => object,
   fromRemote: (remote: Remote, extra: unknown) => object,
 ): void {
   registerReviver(tag, (raw) => {

@@ -322,7 +322,7 @@ registerPrimitive(
       lock: unknown;
     };
     reviving = {
-      from: cells,
+      from: cells as SharedArrayBuffer,
       typecode,
       length,
       lock: decodeShared(lock) as Lock | RLock | undefined,

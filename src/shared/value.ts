@@ -216,7 +216,11 @@ registerPrimitive(
   "Value",
   (cells, extra) => {
     const { typecode, lock } = extra as { typecode: Typecode; lock: unknown };
-    reviving = { from: cells, typecode, lock: decodeShared(lock) as Lock | RLock | undefined };
+    reviving = {
+      from: cells as SharedArrayBuffer,
+      typecode,
+      lock: decodeShared(lock) as Lock | RLock | undefined,
+    };
     return new Value(typecode);
   },
   (remote, extra) => {

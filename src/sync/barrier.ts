@@ -256,7 +256,7 @@ export class Barrier {
 registerPrimitive(
   "Barrier",
   (cells, extra) => {
-    reviving = { from: cells, config: extra as Config };
+    reviving = { from: cells as SharedArrayBuffer, config: extra as Config };
     return new Barrier(0);
   },
   (remote, extra) => {

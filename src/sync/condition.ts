@@ -400,7 +400,7 @@ export class Condition {
 registerPrimitive(
   "Condition",
   (cells, extra) => {
-    reviving = { cells, lock: decodeShared(extra) as Lock | RLock };
+    reviving = { cells: cells as SharedArrayBuffer, lock: decodeShared(extra) as Lock | RLock };
     return new Condition();
   },
   (remote) => {

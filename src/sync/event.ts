@@ -177,7 +177,7 @@ export class Event {
 registerPrimitive(
   "Event",
   (cells) => {
-    reviving = cells;
+    reviving = cells as SharedArrayBuffer;
     return new Event();
   },
   (remote) => {

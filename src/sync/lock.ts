@@ -4,12 +4,12 @@
  *
  * @module
  */
+import { type AcquireOptions, checkBlockTimeout, deadlineAfter } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
 import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { type AcquireOptions, acquireTimeout, deadlineAfter } from "./_args.ts";
-import { type Algorithm, runAsync, runSync } from "../share/drive.ts";
+import type { Algorithm } from "../share/drive.ts";
+import { adopted, defineShared, Handle, type Kind } from "../share/handle.ts";
 import {
   lock,
   LOCK_INTERNALS,
@@ -18,17 +18,26 @@ import {
   tryLock,
   unlock,
 } from "../share/mutex.ts";
-import { ownerId } from "../share/owner.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
 
-let reviving: SharedArrayBuffer | Remote | undefined;
+/** The lock's operations, for its own thread, its threads and its child processes alike. */
+const OPS = {
+  *acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
+    if (tryLock(cells, 0, owner)) return true;
+    if (ms === 0) return false;
+    return yield* lock(cells, 0, owner, deadlineAfter(ms));
+  },
+  release(cells: Int32Array): void {
+    if (!unlock(cells, 0)) throw new ProcessError("Cannot release lock: it is not locked");
+  },
+  locked: (cells: Int32Array): boolean => Atomics.load(cells, 0) !== 0,
+};
 
-function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
-  if (tryLock(cells, 0, owner)) return true;
-  if (ms === 0) return false;
-  return yield* lock(cells, 0, owner, deadlineAfter(ms));
-}
+const LOCK: Kind<Int32Array, typeof OPS> = {
+  tag: "Lock",
+  ops: OPS,
+  share: (cells) => cells.buffer,
+  adopt: (buffer) => new Int32Array(buffer as SharedArrayBuffer),
+};
 
 /**
  * A lock: once acquired, others block until it is released; any thread or
@@ -63,18 +72,12 @@ function* acquireAs(cells: Int32Array, owner: number, ms: number): Algorithm<boo
  * ```
  */
 export class Lock {
-  readonly #cells: Int32Array | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<Int32Array, typeof OPS>;
 
   /** Create an unlocked lock. */
   constructor() {
-    const from = reviving;
-    reviving = undefined;
-    if (from === undefined || from instanceof SharedArrayBuffer) {
-      this.#cells = new Int32Array(from ?? new SharedArrayBuffer(MUTEX_CELLS * 4));
-    } else {
-      this.#remote = from;
-    }
+    this.#handle = adopted() ??
+      Handle.local(LOCK, new Int32Array(new SharedArrayBuffer(MUTEX_CELLS * 4)));
   }
 
   /**
@@ -93,14 +96,7 @@ export class Lock {
    * ```
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    const ms = acquireTimeout("acquire lock", block, timeout);
-    if (this.#remote !== undefined) {
-      return this.#remote.call("acquire", ms) as Promise<boolean>;
-    }
-    const owner = ownerId();
-    if (tryLock(this.#cells!, 0, owner)) return Promise.resolve(true);
-    if (ms === 0) return Promise.resolve(false);
-    return runAsync(lock(this.#cells!, 0, owner, deadlineAfter(ms)));
+    return this.#handle.run("acquire", checkBlockTimeout("acquire lock", block, timeout));
   }
 
   /**
@@ -120,12 +116,7 @@ export class Lock {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    const ms = acquireTimeout("acquire lock", block, timeout);
-    if (this.#remote !== undefined) return this.#remote.callSync("acquire", ms) as boolean;
-    const owner = ownerId();
-    if (tryLock(this.#cells!, 0, owner)) return true;
-    if (ms === 0) return false;
-    return runSync(lock(this.#cells!, 0, owner, deadlineAfter(ms)), "Lock.acquireSync()");
+    return this.#handle.runSync("acquire", checkBlockTimeout("acquire lock", block, timeout));
   }
 
   /**
@@ -141,10 +132,7 @@ export class Lock {
    * ```
    */
   release(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("release");
-    if (!unlock(this.#cells!, 0)) {
-      throw new ProcessError("Cannot release lock: it is not locked");
-    }
+    this.#handle.runSync("release");
   }
 
   /**
@@ -159,8 +147,7 @@ export class Lock {
    * ```
    */
   locked(): boolean {
-    if (this.#remote !== undefined) return this.#remote.callSync("locked") as boolean;
-    return Atomics.load(this.#cells!, 0) !== 0;
+    return this.#handle.runSync("locked");
   }
 
   /**
@@ -208,12 +195,7 @@ export class Lock {
 
   /** The marker this object travels as, to `context` (see `encodeShared()`). */
   #marker(context: Context): SharedMarker {
-    return marker(this, context, {
-      tag: "Lock",
-      cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
-      remote: this.#remote,
-      methods: () => this.#rpcMethods(),
-    });
+    return this.#handle.marker(this, context);
   }
 
   static {
@@ -226,7 +208,7 @@ export class Lock {
 
   /** What a `Condition` needs (undefined for a child-process proxy). */
   #lockInternals(): LockInternals | undefined {
-    const cells = this.#cells;
+    const cells = this.#handle.state;
     if (cells === undefined) return undefined;
     return {
       isOwned: (owner) => Atomics.load(cells, 0) !== 0 && Atomics.load(cells, 1) === owner,
@@ -235,29 +217,10 @@ export class Lock {
         return 1;
       },
       acquireRestore: (owner) => lock(cells, 0, owner, Infinity),
-      acquireAs: (owner, ms) => acquireAs(cells, owner, ms),
+      acquireAs: (owner, ms) => OPS.acquire(cells, owner, ms),
       releaseAs: () => this.release(),
-    };
-  }
-
-  #rpcMethods(): RpcTarget {
-    const cells = this.#cells!;
-    return {
-      acquire: (owner, ms) => runAsync(acquireAs(cells, owner as number, ms as number), false),
-      release: () => this.release(),
-      locked: () => this.locked(),
     };
   }
 }
 
-registerPrimitive(
-  "Lock",
-  (cells) => {
-    reviving = cells;
-    return new Lock();
-  },
-  (remote) => {
-    reviving = remote;
-    return new Lock();
-  },
-);
+defineShared(LOCK, () => new Lock());

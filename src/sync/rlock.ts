@@ -263,7 +263,7 @@ export class RLock {
 registerPrimitive(
   "RLock",
   (cells) => {
-    reviving = cells;
+    reviving = cells as SharedArrayBuffer;
     return new RLock();
   },
   (remote) => {

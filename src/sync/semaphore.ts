@@ -276,7 +276,7 @@ for (const Class of [Semaphore, BoundedSemaphore]) {
   registerPrimitive(
     Class.name,
     (cells) => {
-      reviving = cells;
+      reviving = cells as SharedArrayBuffer;
       return new Class();
     },
     (remote) => {

@@ -1,0 +1,223 @@
+/**
+ * One state machine, two transports. Every shared object (lock, semaphore,
+ * event, condition, barrier, value, array, queue, pipe end) declares its
+ * operations once, in an object of functions over its state:
+ *
+ * ```ts
+ * const LOCK_OPS = {
+ *   *acquire(cells: Int32Array, owner: number, ms: number) { ... },  // may wait
+ *   locked: (cells: Int32Array) => Atomics.load(cells, 0) !== 0,     // answers at once
+ * } satisfies Operations<Int32Array>;
+ * ```
+ *
+ * An operation that may wait is a generator over the state's shared cells
+ * (`drive.ts`); one that answers at once is a plain function. Each receives
+ * the caller's owner id (`owner.ts`) after the state.
+ *
+ * A `Handle` runs them where the state is:
+ * - **local** (the creating process, or a thread that shares its memory): the
+ *   blocking driver for `runSync()`, the async driver for `run()`;
+ * - **remote** (a child process): `run()` sends the operation's name and
+ *   arguments to the owning process over IPC, `runSync()` over the
+ *   synchronous channel; the owner serves the same operations (`serve()`),
+ *   so the thread and process versions cannot drift and the compiler checks
+ *   every name (`keyof` the operations object).
+ *
+ * A handle received by a child process passes on to its own workers the same
+ * way for every class (`marker.ts`).
+ *
+ * @module
+ */
+import type { Context } from "../runtime/types.ts";
+import type { RpcTarget } from "../transport/rpc.ts";
+import type { SharedMarker } from "../transport/shareable.ts";
+import { type Algorithm, runAsync, runSync } from "./drive.ts";
+import { marker, registerPrimitive } from "./marker.ts";
+import { ownerId } from "./owner.ts";
+import type { Remote } from "./remote.ts";
+
+/** An operation over state `S`: `(state, owner, ...args)`, a generator when it may wait. */
+// deno-lint-ignore no-explicit-any
+export type Operation<S> = (state: S, owner: number, ...args: any[]) => unknown;
+
+/** The operations of one class. */
+export type Operations<S> = Record<string, Operation<S>>;
+
+/** The arguments of an operation after state and owner. */
+export type OpArgs<F> = F extends (state: never, owner: number, ...args: infer A) => unknown ? A
+  : never;
+
+/** What an operation produces: a generator's return value, or the plain result. */
+// deno-lint-ignore no-explicit-any
+export type OpResult<F> = F extends (...args: any[]) => Algorithm<infer R> ? R
+  // deno-lint-ignore no-explicit-any
+  : F extends (...args: any[]) => infer R ? Awaited<R>
+  : never;
+
+/** How one class is shared: its tag, its operations, and how its state crosses to a thread. */
+export interface Kind<S, O extends Operations<S>> {
+  /** The class name: the marker's tag and the served id's prefix. */
+  readonly tag: string;
+  /** The operations, declared once. */
+  readonly ops: O;
+  /** What of the state crosses to a thread (shared memory; structured-cloneable). */
+  share(state: S): unknown;
+  /** The state again, on the other side of `share()`. */
+  adopt(shared: unknown): S;
+}
+
+function isAlgorithm(value: unknown): value is Algorithm<unknown> {
+  return Object.prototype.toString.call(value) === "[object Generator]";
+}
+
+/**
+ * Where a shared object's state is, and how to run its operations there.
+ *
+ * @typeParam S The state (shared cells, or an object over them).
+ * @typeParam O Its operations.
+ */
+export class Handle<S, O extends Operations<S>> {
+  readonly #kind: Kind<S, O>;
+  readonly #state: S | undefined;
+  readonly #remote: Remote | undefined;
+
+  private constructor(kind: Kind<S, O>, state: S | undefined, remote: Remote | undefined) {
+    this.#kind = kind;
+    this.#state = state;
+    this.#remote = remote;
+  }
+
+  /**
+   * A handle on state held here.
+   *
+   * @param kind The class.
+   * @param state The state.
+   * @returns The handle.
+   */
+  static local<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): Handle<S, O> {
+    return new Handle(kind, state, undefined);
+  }
+
+  /**
+   * A handle on state another process owns.
+   *
+   * @param kind The class.
+   * @param remote The owner's address for it.
+   * @returns The handle.
+   */
+  static remote<S, O extends Operations<S>>(kind: Kind<S, O>, remote: Remote): Handle<S, O> {
+    return new Handle(kind, undefined, remote);
+  }
+
+  /** The state when it is held here (undefined in a child process's handle). */
+  get state(): S | undefined {
+    return this.#state;
+  }
+
+  /**
+   * Run an operation without blocking the thread.
+   *
+   * @param op Its name.
+   * @param args Its arguments.
+   * @returns Its result.
+   */
+  run<K extends keyof O & string>(op: K, ...args: OpArgs<O[K]>): Promise<OpResult<O[K]>> {
+    if (this.#remote !== undefined) {
+      return this.#remote.call(op, ...args) as Promise<OpResult<O[K]>>;
+    }
+    try {
+      const out = this.#kind.ops[op](this.#state!, ownerId(), ...args);
+      return (isAlgorithm(out) ? runAsync(out) : Promise.resolve(out)) as Promise<OpResult<O[K]>>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Run an operation, blocking the thread while it waits (for worker code).
+   *
+   * @param op Its name.
+   * @param args Its arguments.
+   * @returns Its result.
+   */
+  runSync<K extends keyof O & string>(op: K, ...args: OpArgs<O[K]>): OpResult<O[K]> {
+    if (this.#remote !== undefined) return this.#remote.callSync(op, ...args) as OpResult<O[K]>;
+    const out = this.#kind.ops[op](this.#state!, ownerId(), ...args);
+    if (!isAlgorithm(out)) return out as OpResult<O[K]>;
+    return runSync(out, `${this.#kind.tag}.${op}Sync()`) as OpResult<O[K]>;
+  }
+
+  /**
+   * The marker `object` travels as to `context`.
+   *
+   * @param object The public object this handle belongs to.
+   * @param context Where it goes.
+   * @param extra Whatever else the other side needs (cloneable).
+   * @returns The marker.
+   */
+  marker(object: object, context: Context, extra?: unknown): SharedMarker {
+    const kind = this.#kind;
+    const state = this.#state;
+    return marker(object, context, {
+      tag: kind.tag,
+      cells: state === undefined ? undefined : kind.share(state),
+      remote: this.#remote,
+      methods: () => serve(kind, state!),
+      extra,
+    });
+  }
+}
+
+/** The RPC methods that serve `kind`'s operations on `state` to child processes. */
+function serve<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): RpcTarget {
+  const methods: RpcTarget = {};
+  for (const [name, op] of Object.entries(kind.ops)) {
+    methods[name] = (owner, ...args) => {
+      const out = op(state, owner as number, ...args);
+      // The parent waits on a child's behalf without keeping itself alive.
+      return isAlgorithm(out) ? runAsync(out, false) : out;
+    };
+  }
+  return methods;
+}
+
+let adopting: Handle<unknown, Operations<unknown>> | undefined;
+
+/**
+ * Register how `kind` is revived on the other side of a marker. `make`
+ * constructs the public object; its constructor takes the handle with
+ * `adopted()` instead of creating state.
+ *
+ * @param kind The class.
+ * @param make Calls the public constructor.
+ */
+export function defineShared<S, O extends Operations<S>>(
+  kind: Kind<S, O>,
+  make: (extra: unknown) => object,
+): void {
+  const build = (handle: Handle<S, O>, extra: unknown): object => {
+    adopting = handle as unknown as Handle<unknown, Operations<unknown>>;
+    try {
+      return make(extra);
+    } finally {
+      adopting = undefined;
+    }
+  };
+  registerPrimitive(
+    kind.tag,
+    (cells, extra) => build(Handle.local(kind, kind.adopt(cells)), extra),
+    (remote, extra) => build(Handle.remote(kind, remote), extra),
+  );
+}
+
+/**
+ * In a constructor: the handle being revived, if this construction is a
+ * revival (then the constructor creates no state of its own).
+ *
+ * @returns The handle, or undefined for a new object.
+ */
+export function adopted<S, O extends Operations<S>>(): Handle<S, O> | undefined {
+  const handle = adopting;
+  adopting = undefined;
+  return handle as unknown as Handle<S, O> | undefined;
+}
