@@ -1,55 +1,58 @@
 /**
- * The shared-memory core of `Queue`, `JoinableQueue`, `SimpleQueue` and
- * `Pipe` in the thread context: a FIFO of serialised messages in one growable
- * `SharedArrayBuffer`, used by every thread that holds the queue.
+ * The shared memory under `Queue`, `JoinableQueue`, `SimpleQueue` and
+ * `Pipe`: a FIFO of serialised messages in one growable `SharedArrayBuffer`,
+ * used directly by every thread that holds it (its owning process serves it
+ * to child processes, see `_ops.ts`).
  *
  * Layout: a 64-byte header of `Int32` cells, then a byte ring between `HEAD`
  * (next byte to read) and `TAIL` (next byte to write); equal means empty, and
  * one byte always stays free. Each message is a 4-byte little-endian length
  * followed by its bytes, both possibly wrapping at the ring's end. A writer
  * commits a message with one store of `TAIL`, a reader takes one with one
- * store of `HEAD`; `COUNT` (for `qsize()` and `maxsize`) follows. One futex mutex (`MUTEX`) guards the header and the ring;
- * nothing is read or written outside it except the `Atomics.load`s behind
- * `qsize()`. When a message does not fit, the writer grows the buffer
- * (`SharedArrayBuffer.prototype.grow`, seen by all threads at once) and moves
- * the wrapped tail so the ring stays contiguous; only at `MAX_BYTES` does a
- * writer wait for room. `maxsize` bounds the number of messages, as Python's.
+ * store of `HEAD`; `COUNT` (for `qsize()` and `maxsize`) follows. The mutex
+ * (`src/share/mutex.ts`, held for one copy, never across a wait) guards the
+ * header and the ring; nothing is read or written outside it except the
+ * `Atomics.load`s behind `qsize()` and `empty()`. When a message does not
+ * fit, the writer grows the buffer (`SharedArrayBuffer.prototype.grow`, seen
+ * by all threads at once) and moves the wrapped tail so the ring stays
+ * contiguous; only at `MAX_BYTES` does a writer wait for room. `maxsize`
+ * bounds the number of messages, as Python's.
  *
  * Waiting follows the futex pattern: a reader that finds the ring empty
  * registers itself in `GET_WAITERS`, notes `PUT_SEQ`, releases the mutex and
- * waits on `PUT_SEQ`; a writer bumps `PUT_SEQ` under the mutex and notifies one
- * every waiter when any are registered (polls wait there too, so waking one could wake a poll instead of a reader) (and symmetrically with `GET_SEQ` for writers
- * waiting for room). A changed sequence number means no wake-up can be lost.
- * Closing an end of a pipe sets a flag and wakes everybody.
+ * waits on `PUT_SEQ`; a writer bumps `PUT_SEQ` under the mutex and, when any
+ * are registered, notifies every waiter (polls wait there too, so waking one
+ * could wake a poll instead of a reader); writers waiting for room do the
+ * same with `GET_SEQ`. A changed sequence number means no wake-up can be
+ * lost. Closing an end of a pipe sets a flag and wakes everybody.
  *
- * A worker thread terminated inside the critical section would leave the
- * mutex held forever; `EPOCH` counts releases, and a waiter that sees the
- * mutex held with no release for `STEAL_MS` takes it over (see
- * `_atomics.ts`). Since each side commits with a single store, such a death
- * loses or duplicates nothing; `COUNT` may be off by one until the queue
- * next drains, and a death while the ring grows may still corrupt it.
+ * A worker thread that ends inside the critical section leaves the mutex
+ * held; a waiter releases it (the mutex's liveness rule). Since each side
+ * commits with a single store, such a death loses or duplicates nothing;
+ * `COUNT` may be off by one until the queue next drains, and a death while
+ * the ring grows may still corrupt it.
  *
  * @module
  */
-import { lockAsync, lockSync, unlock } from "./_atomics.ts";
+import { lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
+import { ownerId } from "../share/owner.ts";
 
 const MUTEX = 0;
-const COUNT = 1;
-const HEAD = 2;
-const TAIL = 3;
-const CAPACITY = 4;
-const MAXSIZE = 5;
+const COUNT = MUTEX_CELLS;
+const HEAD = COUNT + 1;
+const TAIL = COUNT + 2;
+const CAPACITY = COUNT + 3;
+const MAXSIZE = COUNT + 4;
 /** Cell index of the unfinished-task counter (`JoinableQueue`). */
-export const UNFINISHED = 6;
+export const UNFINISHED = COUNT + 5;
 /** Cell index bumped whenever a message is added; readers wait on it. */
-export const PUT_SEQ = 7;
+export const PUT_SEQ = COUNT + 6;
 /** Cell index bumped whenever a message is removed; writers wait on it. */
-export const GET_SEQ = 8;
-const GET_WAITERS = 9;
-const PUT_WAITERS = 10;
-const FLAGS = 11;
-const JOINABLE = 12;
-const EPOCH = 13;
+export const GET_SEQ = COUNT + 7;
+const GET_WAITERS = COUNT + 8;
+const PUT_WAITERS = COUNT + 9;
+const FLAGS = COUNT + 10;
+const JOINABLE = COUNT + 11;
 
 const HEADER_BYTES = 64;
 const INITIAL_BYTES = 64 * 1024;
@@ -65,12 +68,6 @@ export const READER_CLOSED = 2;
 export type PutStatus = "ok" | "full" | "closed";
 /** Outcome of an attempt to take a message: its bytes, or why there is none. */
 export type GetOutcome = Uint8Array | "empty" | "eof";
-
-/** A failed attempt that may wait: the sequence cell and the value seen. */
-export interface WaitOn {
-  readonly index: number;
-  readonly seq: number;
-}
 
 /** The shared state of one FIFO of messages. */
 export class Channel {
@@ -125,30 +122,24 @@ export class Channel {
   }
 
   /**
-   * Take the mutex, blocking the thread.
-   */
-  lockSync(): void {
-    lockSync(this.i32, MUTEX, EPOCH);
-  }
-
-  /**
-   * Take the mutex without blocking the thread.
+   * Run `fn` holding the mutex (briefly: one copy, never a wait).
    *
-   * @returns Nothing when taken at once, else a promise.
+   * @param fn The attempt (`tryPut()`, `tryGet()`).
+   * @returns Its result.
    */
-  lockAsync(): Promise<void> | undefined {
-    return lockAsync(this.i32, MUTEX, EPOCH);
-  }
-
-  /** Release the mutex. */
-  unlock(): void {
-    unlock(this.i32, MUTEX, EPOCH);
+  locked<T>(fn: () => T): T {
+    lockBrief(this.i32, MUTEX, ownerId());
+    try {
+      return fn();
+    } finally {
+      unlock(this.i32, MUTEX);
+    }
   }
 
   /**
    * With the mutex held: append a message if there is room. On "full",
    * `register` says whether the caller will wait (it is then counted as a
-   * waiter and must call `doneWaiting("put")`); `waitOn` gets what to wait on.
+   * waiter and must call `doneWaiting("put")`); `lastSeq` is what to wait on.
    *
    * @param bytes The serialised message.
    * @param register Whether to register as a waiter when full.

@@ -4,36 +4,21 @@
  *
  * @module
  */
+import { checkTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { deserialize } from "../runtime/serialize.ts";
 import type { Context } from "../runtime/types.ts";
-import { registerReviver, SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { checkTimeout, encodeValue } from "./_args.ts";
+import { adopted, defineShared } from "../share/handle.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
 import {
-  type ConnectionCore,
-  connectionCoreFromState,
-  type ConnectionState,
-  type RecvOutcome,
-  type SendStatus,
-} from "./_connection_core.ts";
+  CONNECTION,
+  type ConnectionHandle,
+  type ConnectionOps,
+  type Ends,
+  type Refusal,
+} from "./_connection_ops.ts";
+import { encodeValue } from "./_items.ts";
 import { EOFError } from "./eof_error.ts";
-
-let adopting: ConnectionCore | undefined;
-
-/**
- * Make the next `Connection` constructed use `core` (for `Pipe()` and revivers).
- *
- * @param core The storage.
- * @returns A connection on it.
- */
-export function connectionOn(core: ConnectionCore): Connection {
-  adopting = core;
-  try {
-    return new Connection();
-  } finally {
-    adopting = undefined;
-  }
-}
 
 /**
  * One end of a pipe: `send()` values to the other end, `recv()` what it
@@ -57,7 +42,8 @@ export function connectionOn(core: ConnectionCore): Connection {
  * ```
  */
 export class Connection<T = unknown> {
-  #core: ConnectionCore;
+  readonly #handle: ConnectionHandle;
+  #ends: [boolean, boolean] | undefined;
 
   /**
    * Not for direct use: `Pipe()` makes connections.
@@ -65,26 +51,26 @@ export class Connection<T = unknown> {
    * @throws {TypeError} When called directly.
    */
   constructor() {
-    if (adopting === undefined) {
+    const handle = adopted<Ends, ConnectionOps>();
+    if (handle === undefined) {
       throw new TypeError("Cannot create a Connection directly: use Pipe()");
     }
-    this.#core = adopting;
-    adopting = undefined;
+    this.#handle = handle;
   }
 
   /** Whether this end can receive. */
   get readable(): boolean {
-    return this.#core.readable;
+    return (this.#ends ??= this.#handle.runSync("ends"))[0];
   }
 
   /** Whether this end can send. */
   get writable(): boolean {
-    return this.#core.writable;
+    return (this.#ends ??= this.#handle.runSync("ends"))[1];
   }
 
   /** Whether this end was closed (here or by another holder). */
   get closed(): boolean {
-    return this.#core.closed();
+    return this.#handle.runSync("closed");
   }
 
   /**
@@ -102,13 +88,8 @@ export class Connection<T = unknown> {
    * console.log(await a.recv());
    * ```
    */
-  send(obj: T): Promise<void> {
-    try {
-      const bytes = this.#prepare("send()", obj);
-      return this.#core.send(bytes).then(checkSent);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async send(obj: T): Promise<void> {
+    accepted("send()", await this.#handle.run("send", encodeValue("Connection.send()", obj)));
   }
 
   /**
@@ -126,7 +107,8 @@ export class Connection<T = unknown> {
    * ```
    */
   sendSync(obj: T): void {
-    checkSent(this.#core.sendSync(this.#prepare("sendSync()", obj)));
+    const bytes = encodeValue("Connection.sendSync()", obj);
+    accepted("sendSync()", this.#handle.runSync("send", bytes));
   }
 
   /**
@@ -143,13 +125,8 @@ export class Connection<T = unknown> {
    * await a.recv().catch((e) => console.log(e.name)); // EOFError
    * ```
    */
-  recv(): Promise<T> {
-    try {
-      this.#check("recv()", this.#core.readable);
-      return this.#core.recv().then(received<T>);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async recv(): Promise<T> {
+    return deserialize(accepted("recv()", await this.#handle.run("recv"))) as T;
   }
 
   /**
@@ -167,8 +144,7 @@ export class Connection<T = unknown> {
    * ```
    */
   recvSync(): T {
-    this.#check("recvSync()", this.#core.readable);
-    return received<T>(this.#core.recvSync());
+    return deserialize(accepted("recvSync()", this.#handle.runSync("recv"))) as T;
   }
 
   /**
@@ -188,13 +164,9 @@ export class Connection<T = unknown> {
    * console.log(await a.poll(100)); // true
    * ```
    */
-  poll(timeout: number | null = 0): Promise<boolean> {
-    try {
-      this.#check("poll()", this.#core.readable);
-      return this.#core.poll(checkTimeout("Connection.poll()", timeout));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async poll(timeout: number | null = 0): Promise<boolean> {
+    const ms = checkTimeout("call Connection.poll()", timeout);
+    return accepted("poll()", await this.#handle.run("poll", ms));
   }
 
   /**
@@ -211,8 +183,8 @@ export class Connection<T = unknown> {
    * ```
    */
   pollSync(timeout: number | null = 0): boolean {
-    this.#check("pollSync()", this.#core.readable);
-    return this.#core.pollSync(checkTimeout("Connection.pollSync()", timeout));
+    const ms = checkTimeout("call Connection.pollSync()", timeout);
+    return accepted("pollSync()", this.#handle.runSync("poll", ms));
   }
 
   /**
@@ -227,7 +199,7 @@ export class Connection<T = unknown> {
    * ```
    */
   close(): void {
-    if (!this.#core.closed()) this.#core.close();
+    this.#handle.runSync("close");
   }
 
   /**
@@ -251,41 +223,28 @@ export class Connection<T = unknown> {
     // because isolatedDeclarations rejects computed method names.
     Object.defineProperty(this.prototype, SHAREABLE, {
       value(this: Connection, context: Context): SharedMarker {
-        return { __mpShared: "mp.Connection", state: this.#core.encode(context) };
+        return this.#handle.marker(this, context);
       },
     });
   }
-
-  #check(call: string, allowed: boolean): void {
-    if (this.#core.closed()) {
-      throw new ProcessError(`Cannot call Connection.${call}: the connection is closed`);
-    }
-    if (!allowed) {
-      const kind = call.startsWith("send") ? "read-only" : "write-only";
-      throw new ProcessError(`Cannot call Connection.${call}: this end of the pipe is ${kind}`);
-    }
-  }
-
-  #prepare(call: string, obj: T): Uint8Array {
-    this.#check(call, this.#core.writable);
-    return encodeValue(`Connection.${call}`, obj);
-  }
 }
 
-function checkSent(status: SendStatus): void {
-  if (status === "closed") throw new ProcessError("Cannot send: the connection is closed");
-  if (status === "broken") {
-    throw new ProcessError("Cannot send: the other end of the pipe is closed");
-  }
-}
+const REFUSALS: Record<Exclude<Refusal, "eof">, string> = {
+  closed: "the connection is closed",
+  "read-only": "this end of the pipe is read-only",
+  "write-only": "this end of the pipe is write-only",
+  broken: "the other end of the pipe is closed",
+};
 
-function received<T>(out: RecvOutcome): T {
+/** What an operation answered, or the error for why it refused. */
+function accepted<R>(call: string, out: R | Refusal): R {
   if (out === "eof") throw new EOFError();
-  if (out === "closed") throw new ProcessError("Cannot receive: the connection is closed");
-  return deserialize(out) as T;
+  if (typeof out === "string" && out in REFUSALS) {
+    throw new ProcessError(
+      `Cannot call Connection.${call}: ${REFUSALS[out as keyof typeof REFUSALS]}`,
+    );
+  }
+  return out as R;
 }
 
-registerReviver(
-  "mp.Connection",
-  (state) => connectionOn(connectionCoreFromState(state as ConnectionState)),
-);
+defineShared(CONNECTION, () => new Connection());

@@ -5,9 +5,9 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
-import { registerReviver } from "../transport/shareable.ts";
-import { adoptCore, coreFromState, coreOf, markJoinable, type QueueState } from "./_queue_core.ts";
-import { Queue } from "./queue.ts";
+import { defineShared } from "../share/handle.ts";
+import { JOINABLE_QUEUE, KIND } from "./_ops.ts";
+import { handleOf, Queue } from "./queue.ts";
 
 /**
  * A `Queue` whose consumers report each item done with `taskDone()`, so that
@@ -34,7 +34,6 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws {RangeError} When `maxsize` is negative or not an integer.
    */
   constructor(maxsize: number = 0) {
-    markJoinable();
     super(maxsize);
   }
 
@@ -54,7 +53,9 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   taskDone(): void {
-    if (!coreOf(this).taskDone()) throw new ProcessError("taskDone() called too many times");
+    if (!handleOf(this).runSync("taskDone")) {
+      throw new ProcessError("taskDone() called too many times");
+    }
   }
 
   /**
@@ -68,7 +69,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   join(): Promise<void> {
-    return coreOf(this).join();
+    return handleOf(this).run("join");
   }
 
   /**
@@ -81,11 +82,12 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   joinSync(): void {
-    coreOf(this).joinSync();
+    handleOf(this).runSync("join");
+  }
+
+  static {
+    Object.defineProperty(this, KIND, { value: JOINABLE_QUEUE });
   }
 }
 
-registerReviver("mp.JoinableQueue", (state) => {
-  adoptCore(coreFromState(state as QueueState));
-  return new JoinableQueue();
-});
+defineShared(JOINABLE_QUEUE, (maxsize) => new JoinableQueue(maxsize as number));

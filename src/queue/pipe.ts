@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { describe } from "../args.ts";
+import { constructOn, Handle } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
-import { LocalConnectionCore } from "./_connection_core.ts";
-import { type Connection, connectionOn } from "./connection.ts";
+import { CONNECTION } from "./_connection_ops.ts";
+import { Connection } from "./connection.ts";
 
 /**
  * Make a pipe: two `Connection`s. With `duplex` (the default) each end can
@@ -27,19 +29,13 @@ import { type Connection, connectionOn } from "./connection.ts";
 export function Pipe<T = unknown>(duplex: boolean = true): [Connection<T>, Connection<T>] {
   if (typeof duplex !== "boolean") {
     throw new TypeError(
-      `Cannot create pipe: 'duplex' must be a boolean, received ${typeof duplex}`,
+      `Cannot create pipe: 'duplex' must be a boolean, received ${describe(duplex)}`,
     );
   }
+  const end = (input: Channel | undefined, output: Channel | undefined): Connection<T> =>
+    constructOn(Handle.local(CONNECTION, { input, output }), () => new Connection<T>());
   const first = Channel.create(0, false);
-  if (!duplex) {
-    return [
-      connectionOn(new LocalConnectionCore(first, undefined)) as Connection<T>,
-      connectionOn(new LocalConnectionCore(undefined, first)) as Connection<T>,
-    ];
-  }
+  if (!duplex) return [end(first, undefined), end(undefined, first)];
   const second = Channel.create(0, false);
-  return [
-    connectionOn(new LocalConnectionCore(first, second)) as Connection<T>,
-    connectionOn(new LocalConnectionCore(second, first)) as Connection<T>,
-  ];
+  return [end(first, second), end(second, first)];
 }

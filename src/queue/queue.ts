@@ -4,22 +4,26 @@
  *
  * @module
  */
-import { Empty, Full, ProcessError } from "../errors.ts";
-import { deserialize } from "../runtime/serialize.ts";
+import { type BlockOptions, checkBlockTimeout, checkInteger } from "../args.ts";
+import { ProcessError } from "../errors.ts";
 import type { Context } from "../runtime/types.ts";
-import { registerReviver, SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { type BlockOptions, checkMaxsize, encodeValue, parseWait } from "./_args.ts";
-import type { GetOutcome, PutStatus } from "./_channel.ts";
+import { adopted, defineShared, Handle } from "../share/handle.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { Channel } from "./_channel.ts";
+import { checkPut, encodeValue, takeItem } from "./_items.ts";
 import {
-  adoptCore,
-  bindCore,
-  coreFromState,
-  type QueueCore,
-  type QueueState,
-  takeJoinable,
-} from "./_queue_core.ts";
+  JOINABLE_QUEUE,
+  KIND,
+  QUEUE,
+  type QueueHandle,
+  type QueueKind,
+  type QueueOps,
+} from "./_ops.ts";
 
-export type { BlockOptions } from "./_args.ts";
+export type { BlockOptions } from "../args.ts";
+
+/** The handle under a queue (for `JoinableQueue`). */
+export let handleOf: (queue: Queue) => QueueHandle;
 
 /**
  * A first-in first-out queue that any worker can put on and get from
@@ -35,7 +39,8 @@ export type { BlockOptions } from "./_args.ts";
  * over the IPC channel, the `...Sync` forms and `qsize()` over a synchronous
  * channel. The two are not ordered with each other, so await an async call
  * before a synchronous one that must see its effect. A child that dies while
- * waiting takes no item. Items of any size travel both ways.
+ * waiting takes no item. Items of any size travel both ways. A child may pass
+ * the queue on to its own children and threads.
  *
  * `close()` affects only this handle (as in Python, per process).
  *
@@ -49,9 +54,10 @@ export type { BlockOptions } from "./_args.ts";
  * ```
  */
 export class Queue<T = unknown> {
-  #core: QueueCore;
+  readonly #handle: QueueHandle;
+  readonly #maxsize: number;
+  readonly #name: string;
   #closed = false;
-  #name: string;
 
   /**
    * Create an empty queue.
@@ -61,14 +67,19 @@ export class Queue<T = unknown> {
    * @throws {RangeError} When `maxsize` is negative or not an integer.
    */
   constructor(maxsize: number = 0) {
-    const joinable = takeJoinable();
-    this.#name = joinable ? "JoinableQueue" : "Queue";
-    this.#core = bindCore(this, checkMaxsize(this.#name, maxsize), joinable);
+    const handle = adopted<Channel, QueueOps>();
+    const kind = (new.target as unknown as { [KIND]: QueueKind })[KIND];
+    this.#name = kind.tag;
+    this.#maxsize = checkInteger(`create ${kind.tag}`, "maxsize", maxsize, {
+      hint: "(0 for no bound)",
+    });
+    this.#handle = handle ??
+      Handle.local(kind, Channel.create(this.#maxsize, kind === JOINABLE_QUEUE));
   }
 
   /** The bound given at creation (0: none). */
   get maxsize(): number {
-    return this.#core.maxsize;
+    return this.#maxsize;
   }
 
   /**
@@ -89,14 +100,9 @@ export class Queue<T = unknown> {
    * await q.put("b", { timeout: 10 }).catch((e) => console.log(e.name)); // Full
    * ```
    */
-  put(obj: T, block?: boolean | BlockOptions, timeout?: number | null): Promise<void> {
-    try {
-      const bytes = this.#prepare("put()", obj);
-      const wait = parseWait("Queue.put()", block, timeout);
-      return this.#core.put(bytes, wait.block, wait.timeout).then(checkPut);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async put(obj: T, block?: boolean | BlockOptions, timeout?: number | null): Promise<void> {
+    const ms = this.#wait("put()", block, timeout);
+    checkPut(await this.#handle.run("put", encodeValue(`${this.#name}.put()`, obj), ms));
   }
 
   /**
@@ -117,9 +123,8 @@ export class Queue<T = unknown> {
    * ```
    */
   putSync(obj: T, block?: boolean | BlockOptions, timeout?: number | null): void {
-    const bytes = this.#prepare("putSync()", obj);
-    const wait = parseWait("Queue.putSync()", block, timeout);
-    checkPut(this.#core.putSync(bytes, wait.block, wait.timeout));
+    const ms = this.#wait("putSync()", block, timeout);
+    checkPut(this.#handle.runSync("put", encodeValue(`${this.#name}.putSync()`, obj), ms));
   }
 
   /**
@@ -154,14 +159,9 @@ export class Queue<T = unknown> {
    * await q.get({ timeout: 10 }).catch((e) => console.log(e.name)); // Empty
    * ```
    */
-  get(block?: boolean | BlockOptions, timeout?: number | null): Promise<T> {
-    try {
-      this.#checkOpen("get()");
-      const wait = parseWait("Queue.get()", block, timeout);
-      return this.#core.get(wait.block, wait.timeout).then(takeItem<T>);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async get(block?: boolean | BlockOptions, timeout?: number | null): Promise<T> {
+    const ms = this.#wait("get()", block, timeout);
+    return takeItem<T>(await this.#handle.run("get", ms));
   }
 
   /**
@@ -181,9 +181,7 @@ export class Queue<T = unknown> {
    * ```
    */
   getSync(block?: boolean | BlockOptions, timeout?: number | null): T {
-    this.#checkOpen("getSync()");
-    const wait = parseWait("Queue.getSync()", block, timeout);
-    return takeItem<T>(this.#core.getSync(wait.block, wait.timeout));
+    return takeItem<T>(this.#handle.runSync("get", this.#wait("getSync()", block, timeout)));
   }
 
   /**
@@ -215,7 +213,7 @@ export class Queue<T = unknown> {
    * ```
    */
   qsize(): number {
-    return this.#core.qsize();
+    return this.#handle.runSync("qsize");
   }
 
   /**
@@ -229,7 +227,7 @@ export class Queue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#core.empty();
+    return this.#handle.runSync("empty");
   }
 
   /**
@@ -245,8 +243,7 @@ export class Queue<T = unknown> {
    * ```
    */
   full(): boolean {
-    const max = this.#core.maxsize;
-    return max > 0 && this.#core.qsize() >= max;
+    return this.#maxsize > 0 && this.qsize() >= this.#maxsize;
   }
 
   /**
@@ -295,35 +292,20 @@ export class Queue<T = unknown> {
     // because isolatedDeclarations rejects computed method names.
     Object.defineProperty(this.prototype, SHAREABLE, {
       value(this: Queue, context: Context): SharedMarker {
-        return { __mpShared: `mp.${this.#name}`, state: this.#core.encode(context) };
+        return this.#handle.marker(this, context, this.#maxsize);
       },
     });
+    handleOf = (queue) => queue.#handle;
+    Object.defineProperty(this, KIND, { value: QUEUE });
   }
 
-  #checkOpen(call: string): void {
+  /** Check that this handle is open; the wait in ms from `(block, timeout)`. */
+  #wait(call: string, block: unknown, timeout: unknown): number {
     if (this.#closed) {
       throw new ProcessError(`Cannot call ${this.#name}.${call}: the queue is closed`);
     }
-  }
-
-  #prepare(call: string, obj: T): Uint8Array {
-    this.#checkOpen(call);
-    return encodeValue(`${this.#name}.${call}`, obj);
+    return checkBlockTimeout(`call ${this.#name}.${call}`, block, timeout);
   }
 }
 
-function checkPut(status: PutStatus): void {
-  if (status === "full") throw new Full();
-  if (status !== "ok") throw new ProcessError("Queue is closed");
-}
-
-function takeItem<T>(out: GetOutcome): T {
-  if (out === "empty") throw new Empty();
-  if (out === "eof") throw new ProcessError("Queue is closed");
-  return deserialize(out) as T;
-}
-
-registerReviver("mp.Queue", (state) => {
-  adoptCore(coreFromState(state as QueueState));
-  return new Queue();
-});
+defineShared(QUEUE, (maxsize) => new Queue(maxsize as number));

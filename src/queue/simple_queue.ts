@@ -5,18 +5,12 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
-import { deserialize } from "../runtime/serialize.ts";
 import type { Context } from "../runtime/types.ts";
-import { registerReviver, SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { encodeValue } from "./_args.ts";
-import type { GetOutcome } from "./_channel.ts";
-import {
-  adoptCore,
-  bindCore,
-  coreFromState,
-  type QueueCore,
-  type QueueState,
-} from "./_queue_core.ts";
+import { adopted, defineShared, Handle } from "../share/handle.ts";
+import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { Channel } from "./_channel.ts";
+import { encodeValue, takeItem } from "./_items.ts";
+import { type QueueHandle, type QueueOps, SIMPLE_QUEUE } from "./_ops.ts";
 
 /**
  * An unbounded first-in first-out queue shared by workers, with the small
@@ -33,12 +27,13 @@ import {
  * ```
  */
 export class SimpleQueue<T = unknown> {
-  #core: QueueCore;
+  readonly #handle: QueueHandle;
   #closed = false;
 
   /** Create an empty queue. */
   constructor() {
-    this.#core = bindCore(this, 0, false);
+    this.#handle = adopted<Channel, QueueOps>() ??
+      Handle.local(SIMPLE_QUEUE, Channel.create(0, false));
   }
 
   /**
@@ -54,13 +49,8 @@ export class SimpleQueue<T = unknown> {
    * await new SimpleQueue().put({ a: 1 });
    * ```
    */
-  put(obj: T): Promise<void> {
-    try {
-      const bytes = this.#prepare("put()", obj);
-      return this.#core.put(bytes, true, null).then(() => undefined);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async put(obj: T): Promise<void> {
+    await this.#handle.run("put", this.#prepare("put()", obj), Infinity);
   }
 
   /**
@@ -76,7 +66,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   putSync(obj: T): void {
-    this.#core.putSync(this.#prepare("putSync()", obj), true, null);
+    this.#handle.runSync("put", this.#prepare("putSync()", obj), Infinity);
   }
 
   /**
@@ -92,13 +82,9 @@ export class SimpleQueue<T = unknown> {
    * console.log(await q.get()); // 7
    * ```
    */
-  get(): Promise<T> {
-    try {
-      this.#checkOpen("get()");
-      return this.#core.get(true, null).then(takeItem<T>);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async get(): Promise<T> {
+    this.#checkOpen("get()");
+    return takeItem<T>(await this.#handle.run("get", Infinity));
   }
 
   /**
@@ -116,7 +102,7 @@ export class SimpleQueue<T = unknown> {
    */
   getSync(): T {
     this.#checkOpen("getSync()");
-    return takeItem<T>(this.#core.getSync(true, null));
+    return takeItem<T>(this.#handle.runSync("get", Infinity));
   }
 
   /**
@@ -130,7 +116,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#core.empty();
+    return this.#handle.runSync("empty");
   }
 
   /**
@@ -151,7 +137,7 @@ export class SimpleQueue<T = unknown> {
     // because isolatedDeclarations rejects computed method names.
     Object.defineProperty(this.prototype, SHAREABLE, {
       value(this: SimpleQueue, context: Context): SharedMarker {
-        return { __mpShared: "mp.SimpleQueue", state: this.#core.encode(context) };
+        return this.#handle.marker(this, context);
       },
     });
   }
@@ -168,12 +154,4 @@ export class SimpleQueue<T = unknown> {
   }
 }
 
-function takeItem<T>(out: GetOutcome): T {
-  if (typeof out === "string") throw new ProcessError("SimpleQueue is closed");
-  return deserialize(out) as T;
-}
-
-registerReviver("mp.SimpleQueue", (state) => {
-  adoptCore(coreFromState(state as QueueState));
-  return new SimpleQueue();
-});
+defineShared(SIMPLE_QUEUE, () => new SimpleQueue());

@@ -221,3 +221,21 @@ export function adopted<S, O extends Operations<S>>(): Handle<S, O> | undefined 
   adopting = undefined;
   return handle as unknown as Handle<S, O> | undefined;
 }
+
+/**
+ * Construct a public object on a handle made here rather than revived (as
+ * `Pipe()` makes both ends of a pipe): `make`'s constructor takes it with
+ * `adopted()`.
+ *
+ * @param handle The handle.
+ * @param make Calls the public constructor.
+ * @returns What `make` returned.
+ */
+export function constructOn<T, S, O extends Operations<S>>(handle: Handle<S, O>, make: () => T): T {
+  adopting = handle as unknown as Handle<unknown, Operations<unknown>>;
+  try {
+    return make();
+  } finally {
+    adopting = undefined;
+  }
+}

@@ -93,7 +93,7 @@ describe("Queue (in one thread)", () => {
     assert.throws(() => q.getSync(false), ProcessError);
   });
 
-  it("Queue rejects bad arguments with TypeError/RangeError", async () => {
+  it("Queue rejects bad arguments with TypeError/RangeError (a NaN timeout is a TypeError)", async () => {
     assert.throws(() => new Queue(-1), RangeError);
     assert.throws(() => new Queue(1.5), RangeError);
     assert.throws(() => new Queue(Number.NaN), RangeError);
@@ -101,7 +101,7 @@ describe("Queue (in one thread)", () => {
     assert.throws(() => new Queue(-1), /'maxsize' must be a non-negative integer.*received -1/);
     const q = new Queue<number>();
     await assert.rejects(q.get("yes" as unknown as boolean), TypeError);
-    await assert.rejects(q.get(true, Number.NaN), RangeError);
+    await assert.rejects(q.get(true, Number.NaN), TypeError);
     await assert.rejects(q.get({ timeout: "1" as unknown as number }), TypeError);
     await assert.rejects(q.put(1, 1 as unknown as boolean), TypeError);
   });
