@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { JoinableQueue, Pipe, Queue, SimpleQueue } from "../../mod.ts";
 import { CONTEXTS } from "../_contexts.ts";
-import { putTree, relay } from "../fixtures/queue_tree.ts";
+import { killWaiter, putTree, relay, run } from "../fixtures/queue_tree.ts";
 
 /** A bound on the main side's waits, so that a failed worker fails the test instead of hanging it. */
 const WAIT = { timeout: 60_000 } as const;
@@ -15,6 +15,14 @@ for (const context of CONTEXTS) {
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) ids.push(await q.get(WAIT));
       assert.deepEqual(ids.sort(), ["0", "0.0", "0.0.0", "0.0.1", "0.1", "0.1.0", "0.1.1"]);
+      assert.equal(q.empty(), true);
+    });
+
+    it("a worker's worker killed while waiting in get() takes no item", async () => {
+      const q = new Queue<string>();
+      await run(killWaiter, [q, context], context);
+      await q.put("kept");
+      assert.equal(await q.get({ timeout: 5000 }), "kept");
       assert.equal(q.empty(), true);
     });
 
