@@ -44,11 +44,11 @@ const TAIL = COUNT + 2;
 const CAPACITY = COUNT + 3;
 const MAXSIZE = COUNT + 4;
 /** Cell index of the unfinished-task counter (`JoinableQueue`). */
-export const UNFINISHED = COUNT + 5;
+export const UNFINISHED: number = COUNT + 5;
 /** Cell index bumped whenever a message is added; readers wait on it. */
-export const PUT_SEQ = COUNT + 6;
+export const PUT_SEQ: number = COUNT + 6;
 /** Cell index bumped whenever a message is removed; writers wait on it. */
-export const GET_SEQ = COUNT + 7;
+export const GET_SEQ: number = COUNT + 7;
 const GET_WAITERS = COUNT + 8;
 const PUT_WAITERS = COUNT + 9;
 const FLAGS = COUNT + 10;
@@ -104,11 +104,6 @@ export class Channel {
     i32[MAXSIZE] = maxsize;
     i32[JOINABLE] = joinable ? 1 : 0;
     return new Channel(sab);
-  }
-
-  /** The bound on the number of messages (0: none). */
-  get maxsize(): number {
-    return Atomics.load(this.i32, MAXSIZE);
   }
 
   /** Messages held now. */
@@ -228,11 +223,6 @@ export class Channel {
    */
   setFlags(bits: number): void {
     Atomics.or(this.i32, FLAGS, bits);
-    this.wakeAll();
-  }
-
-  /** Wake every waiter of both kinds. */
-  wakeAll(): void {
     Atomics.add(this.i32, PUT_SEQ, 1);
     Atomics.add(this.i32, GET_SEQ, 1);
     Atomics.notify(this.i32, PUT_SEQ);

@@ -52,7 +52,7 @@ const CONNECTION_OPS = {
   *poll(ends: Ends, owner: number, ms: number): Algorithm<boolean | Refusal> {
     return refusesReading(ends) ?? (yield* poll(ends.input!, owner, ms));
   },
-  closed,
+  closed: (ends: Ends): boolean => closed(ends),
   close(ends: Ends): void {
     ends.input?.setFlags(READER_CLOSED);
     ends.output?.setFlags(WRITER_CLOSED);
