@@ -1,14 +1,16 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Process, type ProcessTarget } from "../../src/process/process.ts";
-import type { Connection } from "../../src/queue/connection.ts";
-import { JoinableQueue } from "../../src/queue/joinable_queue.ts";
-import { Pipe } from "../../src/queue/pipe.ts";
-import { Queue } from "../../src/queue/queue.ts";
-import { SimpleQueue } from "../../src/queue/simple_queue.ts";
-
-const CONTEXTS = ["thread", "process"] as const;
+import {
+  type Connection,
+  JoinableQueue,
+  Pipe,
+  Pool,
+  Process,
+  type ProcessTarget,
+  Queue,
+  SimpleQueue,
+} from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
 /**
  * Items the producer/consumer test moves. In the process context every `put`

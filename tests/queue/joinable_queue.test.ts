@@ -1,8 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError } from "../../src/errors.ts";
-import { JoinableQueue } from "../../src/queue/joinable_queue.ts";
-import { Queue } from "../../src/queue/queue.ts";
+import { JoinableQueue, ProcessError, Queue } from "../../mod.ts";
 
 describe("JoinableQueue (in one thread)", () => {
   it("JoinableQueue.join() resolves once every item is reported done", async () => {

@@ -1,9 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError } from "../../src/errors.ts";
-import { Connection } from "../../src/queue/connection.ts";
-import { EOFError } from "../../src/queue/eof_error.ts";
-import { Pipe } from "../../src/queue/pipe.ts";
+import { Connection, EOFError, Pipe, ProcessError } from "../../mod.ts";
 
 describe("Pipe (in one thread)", () => {
   it("Pipe() ends send to each other in order", async () => {

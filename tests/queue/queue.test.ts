@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Empty, Full, ProcessError } from "../../src/errors.ts";
-import { Queue } from "../../src/queue/queue.ts";
+import { Empty, Full, ProcessError, Queue } from "../../mod.ts";
 
 describe("Queue (in one thread)", () => {
   it("Queue.get() returns items in put order, as structured clones", async () => {

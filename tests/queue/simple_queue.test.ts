@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError } from "../../src/errors.ts";
-import { SimpleQueue } from "../../src/queue/simple_queue.ts";
+import { ProcessError, SimpleQueue } from "../../mod.ts";
 
 describe("SimpleQueue (in one thread)", () => {
   it("SimpleQueue.get() returns items in put order", async () => {
