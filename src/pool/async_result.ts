@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkTimeout } from "../args.ts";
 import { ProcessError, TimeoutError } from "../errors.ts";
 
 const PENDING = 0;
@@ -33,16 +34,6 @@ let settle: (result: AsyncResult<unknown>, ok: boolean, value: unknown) => void;
  */
 export function settleResult(result: AsyncResult<unknown>, ok: boolean, value: unknown): void {
   settle(result, ok, value);
-}
-
-function normaliseTimeout(timeout: number | null | undefined): number | undefined {
-  if (timeout === null || timeout === undefined) return undefined;
-  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
-    throw new TypeError(
-      `Cannot wait: 'timeout' must be a number of milliseconds, received ${String(timeout)}`,
-    );
-  }
-  return Math.max(0, timeout);
 }
 
 /**
@@ -109,10 +100,10 @@ export class AsyncResult<T> {
   /**
    * Wait until the result is ready or `timeout` ms have passed.
    *
-   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits
-   *   forever; negative counts as 0.
+   * @param timeout Milliseconds to wait at most; `null`/`undefined`/`Infinity`
+   *   wait forever; negative counts as 0.
    * @returns Resolves either way; check `ready()` afterwards.
-   * @throws {TypeError} When `timeout` is not a number.
+   * @throws {TypeError} When `timeout` is not a number, or is `NaN`.
    * @example
    * ```ts
    * import { Pool } from "../../mod.ts";
@@ -124,7 +115,7 @@ export class AsyncResult<T> {
    * ```
    */
   wait(timeout?: number | null): Promise<void> {
-    const ms = normaliseTimeout(timeout);
+    const ms = checkTimeout("wait", timeout);
     if (this.#state !== PENDING) return Promise.resolve();
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -133,7 +124,7 @@ export class AsyncResult<T> {
         resolve();
       };
       (this.#waiters ??= []).push(wake);
-      if (ms !== undefined) {
+      if (ms !== Infinity) {
         timer = setTimeout(() => {
           const list = this.#waiters;
           const i = list?.indexOf(wake) ?? -1;
@@ -147,8 +138,9 @@ export class AsyncResult<T> {
   /**
    * The result, once it arrives (Python's `get`).
    *
-   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits forever.
+   * @param timeout Milliseconds to wait at most; `null`/`undefined`/`Infinity` wait forever.
    * @returns The task's value.
+   * @throws {TypeError} When `timeout` is not a number, or is `NaN`.
    * @throws {TimeoutError} When not ready within `timeout` (the result stays usable).
    * @throws The task's own error when it failed.
    * @example
@@ -166,16 +158,17 @@ export class AsyncResult<T> {
    * ```
    */
   get(timeout?: number | null): Promise<T> {
+    const ms = checkTimeout("get the result", timeout);
     if (this.#state === FULFILLED) return Promise.resolve(this.#value as T);
     if (this.#state === REJECTED) return Promise.reject(this.#value);
-    if (timeout === null || timeout === undefined) {
+    if (ms === Infinity) {
       // One promise per result, made on first demand and settled with it.
       return this.#promise ??= new Promise<T>((resolve, reject) => {
         this.#resolve = resolve;
         this.#reject = reject;
       });
     }
-    return this.#getWithin(normaliseTimeout(timeout)!);
+    return this.#getWithin(ms);
   }
 
   async #getWithin(ms: number): Promise<T> {

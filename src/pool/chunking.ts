@@ -11,7 +11,8 @@
  *   work at the per-item time measured on finished chunks (a moving average, fed through
  *   {@linkcode ChunkPlanner.observe}), never more than Python's `ceil(n / 4P)`; 1/16 of
  *   Python's size until something was measured (single items when the total is unknown),
- *   unless the pool passes the per-item time its last `map` of the same function measured.
+ *   unless the pool passes the per-item time its last `map` of the same function measured
+ *   (the averages and that memo live in `dispatch_policy.ts`).
  *   Like factoring, no chunk takes more than `1/(2P)` of what is left, so the last chunks
  *   shrink (down to a quarter of `targetChunkMs` of work) and the workers finish together.
  *   Fine chunks keep skewed workloads balanced, while the pool's transport batching keeps
@@ -20,6 +21,7 @@
  *
  * @module
  */
+import { CHUNK_TIME_WEIGHT, movingAverage } from "./dispatch_policy.ts";
 
 /** A named chunking strategy. See the module documentation for each. */
 export type ChunkStrategy = "python" | "static" | "guided" | "factoring" | "auto";
@@ -70,7 +72,6 @@ const STRATEGY_LIST = CHUNK_STRATEGIES.map((s) => `"${s}"`).join(", ");
 const MAX_CHUNK = 2 ** 30;
 /** `"auto"`'s last chunks shrink down to `targetChunkMs / TAIL_DIVISOR` of work. */
 const TAIL_DIVISOR = 4;
-const EWMA_WEIGHT = 0.5;
 const PROBE_DIVISOR = 16;
 
 /**
@@ -292,12 +293,7 @@ class AutoPlanner implements ChunkPlanner {
 
   observe(items: number, elapsedMs: number): void {
     if (!(items > 0) || !(elapsedMs >= 0)) return;
-    // Exponential moving average of the per-item time: a first chunk that paid for compiling
-    // the function, or one heavy item, is forgotten after a few chunks.
-    const x = elapsedMs / items;
-    this.#perItem = this.#perItem === undefined
-      ? x
-      : this.#perItem + EWMA_WEIGHT * (x - this.#perItem);
+    this.#perItem = movingAverage(this.#perItem, elapsedMs / items, CHUNK_TIME_WEIGHT);
     this.#resize();
   }
 

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { checkTimeout } from "../args.ts";
 import { TimeoutError } from "../errors.ts";
 import type { ProgressReporter } from "./progress.ts";
-import type { Task, TaskSink } from "./task.ts";
+import type { IMapFeed, Task, TaskSink } from "./task.ts";
 
 interface Entry {
   readonly ok: boolean;
@@ -45,16 +46,6 @@ let control: IMapControl;
  */
 export function imapControl(): IMapControl {
   return control;
-}
-
-/** What an iterator needs from its pool. */
-export interface IMapFeed {
-  /** Submit one chunk starting at input position `index`. */
-  submit(items: unknown[], index: number, sink: TaskSink): void;
-  /** Whether the pool is closing (read the input to the end). */
-  readonly closing: boolean;
-  /** Reading the input has finished. */
-  done(): void;
 }
 
 /**
@@ -314,8 +305,9 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
   /**
    * The next result (Python's `next(timeout)`).
    *
-   * @param timeout Milliseconds to wait at most; `null`/`undefined` waits forever.
+   * @param timeout Milliseconds to wait at most; `null`/`undefined`/`Infinity` wait forever.
    * @returns The next result, or `{ done: true }` after the last.
+   * @throws {TypeError} When `timeout` is not a number, or is `NaN`.
    * @throws {TimeoutError} When none arrives in time (the iterator stays usable).
    * @throws The task's error at its position.
    * @example
@@ -328,6 +320,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
    * ```
    */
   next(timeout?: number | null): Promise<IteratorResult<T>> {
+    const ms = checkTimeout("get the next result", timeout);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as Waiter["resolve"], reject };
       if (this.#waiters.length === 0 && this.#deliver(waiter)) {
@@ -335,12 +328,12 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
         return;
       }
       this.#waiters.push(waiter);
-      if (timeout !== null && timeout !== undefined) {
+      if (ms !== Infinity) {
         waiter.timer = setTimeout(() => {
           const i = this.#waiters.indexOf(waiter);
           if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new TimeoutError(`No result within ${Math.max(0, timeout)} ms`));
-        }, Math.max(0, timeout));
+          reject(new TimeoutError(`No result within ${ms} ms`));
+        }, ms);
       }
       this.#pump();
     });

@@ -19,9 +19,13 @@
  *
  * @module
  */
-import { packNumbers } from "../transport/numeric_pack.ts";
+import { WorkerLostError } from "../errors.ts";
+import type { ExitInfo } from "../runtime/types.ts";
+import { packChunk } from "../transport/batch_codec.ts";
+import { decodeError } from "../transport/error_codec.ts";
 import { type ExitingMessage, PROGRESS_DONE, PROGRESS_STARTED } from "../transport/protocol.ts";
 import type { Task } from "./task.ts";
+import type { WorkerSlot } from "./worker_slot.ts";
 
 /** Workers that may die holding one task unanswered before it fails. */
 const MAX_LOSSES = 2;
@@ -32,6 +36,52 @@ export interface LostTasks {
   readonly failed: Task[];
   /** Tasks to run again, in the order they were first sent. */
   readonly retry: Task[];
+}
+
+/** How a worker ended, for messages. */
+export interface WorkerEnd {
+  /** `"was killed by SIGKILL"`, `"exited with code 1"`. */
+  readonly how: string;
+  /** The error that ended it, if known. */
+  readonly cause: unknown;
+  /** Its unanswered tasks that run again, in the order they were first sent. */
+  readonly retry: Task[];
+}
+
+/**
+ * Settle a dead worker's unanswered tasks: those that must fail fail with
+ * `WorkerLostError`; the others are returned, to run again.
+ *
+ * @param slot The dead worker.
+ * @param info How it ended.
+ * @param first How many tasks it had answered.
+ * @returns How it ended, and the tasks to run again.
+ * @example
+ * ```ts ignore
+ * const { retry } = settleLostTasks(slot, info, slot.completed);
+ * ```
+ */
+export function settleLostTasks(slot: WorkerSlot, info: ExitInfo, first: number): WorkerEnd {
+  const unanswered = slot.drain();
+  const code = slot.report?.code ?? info.code;
+  const how = info.signal !== undefined
+    ? `was killed by ${info.signal}`
+    : `exited with code ${code}`;
+  const cause = slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error;
+  if (unanswered.length === 0) return { how, cause, retry: [] };
+  const { failed, retry } = sortLostTasks(unanswered, first, slot.report, slot.progress);
+  for (const task of failed) {
+    const what = task.losses > 1
+      ? "holding this task unanswered, the second worker to die that way"
+      : "while running this task";
+    const error = new WorkerLostError(`Worker ${slot.name} ${how} ${what}`, {
+      code,
+      signal: info.signal,
+      cause,
+    });
+    task.sink.settleTask(task, false, error);
+  }
+  return { how, cause, retry };
 }
 
 /**
@@ -78,6 +128,6 @@ export function sortLostTasks(
 
 /** A packed chunk's buffer moved to the dead worker: pack its items again. */
 function restore(task: Task): Task {
-  if (task.items !== undefined) task.payload = packNumbers(task.items) ?? task.payload;
+  if (task.items !== undefined) task.payload = packChunk(task.mode, task.items) ?? task.payload;
   return task;
 }

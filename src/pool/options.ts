@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { checkContext, getStartMethod } from "../process/start_method.ts";
+import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context, ResourceLimits } from "../runtime/types.ts";
 import type { ChunkStrategy } from "./chunking.ts";
 import { isChunkStrategy } from "./chunking.ts";
+import { assertFunction } from "./function_ref.ts";
 
 /** Options of `new Pool(options)`; every field is optional. */
 export interface PoolOptions {
@@ -129,5 +132,65 @@ export function checkResourceLimits(value: unknown, what: string): ResourceLimit
   if (mb === undefined) return {};
   return {
     maxOldGenerationSizeMb: positiveInteger(mb, what, "resourceLimits.maxOldGenerationSizeMb"),
+  };
+}
+
+/** `PoolOptions`, checked, with their defaults. */
+export interface CheckedPoolOptions {
+  readonly processes: number;
+  readonly maxtasksperchild: number | undefined;
+  // deno-lint-ignore no-explicit-any
+  readonly initializer: ((...args: any[]) => unknown) | undefined;
+  readonly initargs: readonly unknown[];
+  readonly context: Context;
+  readonly module: string | undefined;
+  readonly lazy: boolean;
+  readonly resourceLimits: ResourceLimits | undefined;
+}
+
+/**
+ * Check the argument of `new Pool(options)`.
+ *
+ * @param options The number of workers, or options.
+ * @param what What is being done.
+ * @returns The options, checked, with their defaults.
+ * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer,
+ *   or a `resourceLimits` cap that is not one.
+ * @throws {TypeError} For an `initializer` that is not a function, `initargs` that are not
+ *   an array, or a `resourceLimits` that is not an object of supported caps.
+ * @example
+ * ```ts
+ * import { checkPoolOptions } from "./options.ts";
+ * console.log(checkPoolOptions(2, "Cannot create pool").processes); // 2
+ * ```
+ */
+export function checkPoolOptions(
+  options: number | PoolOptions | undefined,
+  what: string,
+): CheckedPoolOptions {
+  const opts: PoolOptions = typeof options === "object" && options !== null
+    ? options
+    : { processes: options };
+  const processes = opts.processes === undefined || opts.processes === null
+    ? logicalCpuCount()
+    : positiveInteger(opts.processes, what, "processes");
+  const maxtasksperchild = opts.maxtasksperchild === undefined || opts.maxtasksperchild === null
+    ? undefined
+    : positiveInteger(opts.maxtasksperchild, what, "maxtasksperchild");
+  const initializer = opts.initializer ?? undefined;
+  if (initializer !== undefined) assertFunction(initializer, what, "initializer");
+  const initargs = opts.initargs ?? [];
+  if (!Array.isArray(initargs)) {
+    throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
+  }
+  return {
+    processes,
+    maxtasksperchild,
+    initializer,
+    initargs,
+    context: opts.context === undefined ? getStartMethod() : checkContext(opts.context, what),
+    module: opts.module === undefined ? undefined : String(opts.module),
+    lazy: opts.lazy === true,
+    resourceLimits: checkResourceLimits(opts.resourceLimits, what),
   };
 }

@@ -3,147 +3,24 @@
  *
  * @module
  */
-import { ProcessError } from "../errors.ts";
 import { checkCanStartWorkers } from "../process/bootstrap_guard.ts";
-import { checkContext, getStartMethod } from "../process/start_method.ts";
-import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context } from "../runtime/types.ts";
-import {
-  MODE_APPLY,
-  MODE_MAP,
-  MODE_STARMAP,
-  type SourceFunction,
-  type TaskMode,
-} from "../transport/protocol.ts";
-import { collectLeases, releaseLeases } from "../transport/leases.ts";
-import { preloadErrorClasses } from "../transport/error_classes.ts";
-import { encodeShared } from "../transport/shareable.ts";
-import { packNumbers } from "../transport/numeric_pack.ts";
-import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
-import { planChunks } from "./chunking.ts";
-import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
-import { imapControl, IMapIterator } from "./imap_iterator.ts";
-import { MapJob } from "./map_job.ts";
-import { checkProgress, type ProgressCallback, ProgressReporter } from "./progress.ts";
+import type { AsyncResult } from "./async_result.ts";
+import type {
+  ApplyArgs,
+  ApplyAsyncArgs,
+  IMapOptions,
+  MapAsyncOptions,
+  MapOptions,
+  TaskFunction,
+  TaskInput,
+} from "./call_types.ts";
+import type { IMapIterator } from "./imap_iterator.ts";
 import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
-import {
-  checkChunksize,
-  checkResourceLimits,
-  type Chunksize,
-  type PoolOptions,
-  positiveInteger,
-} from "./options.ts";
-import { Scheduler } from "./scheduler.ts";
-import type { Task, TaskSink } from "./task.ts";
+import { checkPoolOptions, type Chunksize, type PoolOptions } from "./options.ts";
+import { PoolEngine } from "./pool_engine.ts";
 
-/** Options of `map`/`starmap`. */
-export interface MapOptions {
-  /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
-  readonly chunksize?: Chunksize;
-  /**
-   * Called in the main thread with `{ done, total }` (items finished, items in
-   * all): once at the start with `done` 0, then as chunks finish at most every
-   * 100 ms, and always when `done` reaches `total`, before the result settles;
-   * never after.
-   */
-  readonly onProgress?: ProgressCallback;
-}
-
-/** Options of `mapAsync`/`starmapAsync`. */
-export interface MapAsyncOptions<R> extends MapOptions, ResultCallbacks<R[]> {}
-
-/** Options of `imap`/`imapUnordered`. */
-export interface IMapOptions {
-  /** Items per task. Default 1. */
-  readonly chunksize?: number;
-  /**
-   * Called in the main thread as results arrive, with `{ done, total }`, as for
-   * `map`: once at the start, then at most every 100 ms, and always when `done`
-   * reaches `total`, before the iterator ends. `total` is the input's length for
-   * an array, typed array, `Set` or `Map`, else `undefined` until the input is
-   * exhausted. Not called after `return()` (a `break`) or `terminate()`.
-   */
-  readonly onProgress?: ProgressCallback;
-}
-
-/** A function a pool can run: any arguments, any (possibly async) result. */
-// deno-lint-ignore no-explicit-any
-export type TaskFunction = (...args: any[]) => unknown;
-/**
- * The arguments of `apply` after `fn`: `args` is required when `fn` has
- * required parameters (so `apply((a: number, b: number) => a + b)` does not
- * compile), optional (default `[]`) otherwise.
- *
- * @typeParam F The function's type.
- */
-export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F> ? [args?: Parameters<F>]
-  : [args: Parameters<F>];
-/**
- * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
- * then the optional callbacks.
- *
- * @typeParam F The function's type.
- */
-export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
-  ? [args?: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>]
-  : [args: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>];
-/** The input of `map`-like calls: a sync or async iterable. */
-export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
-
-/**
- * Default chunking of `map`/`starmap`: adaptive (`"auto"`). CPython's fixed
- * `ceil(n / (4 * processes))` (`"python"`) leaves one worker with a heavy
- * last chunk on skewed work: 1.2-1.5x the best strategy's makespan on the
- * benchmark's increasing, bimodal and heavy-at-the-end workloads, where
- * `"auto"` stays within 10% (bench/results/REPORT.md).
- */
-const DEFAULT_MAP_CHUNKING: Chunksize = "auto";
-
-const RUN = 0;
-const CLOSE = 1;
-const TERMINATE = 2;
-
-const APPLY_SINK: TaskSink = {
-  settleTask: (task, ok, value) => settleResult(task.target as AsyncResult<unknown>, ok, value),
-};
-
-/**
- * A sink that ends the pins of the objects its task's payload served (process
- * context) when the task settles.
- */
-function leasedSink(sink: TaskSink, ids: string[]): TaskSink {
-  let pinned = true;
-  const leased: TaskSink = {
-    settleTask: (task, ok, value) => {
-      if (pinned) releaseLeases(ids);
-      pinned = false;
-      sink.settleTask(task, ok, value);
-    },
-  };
-  if (sink.observe !== undefined) leased.observe = (task, ms) => sink.observe!(task, ms);
-  return leased;
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return value != null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
-}
-
-/** The length of an input that has one without being read (for `imap` progress). */
-function knownLength(input: unknown): number | undefined {
-  if (Array.isArray(input)) return input.length;
-  if (ArrayBuffer.isView(input)) return (input as unknown as ArrayLike<unknown>).length;
-  if (input instanceof Set || input instanceof Map) return input.size;
-  return undefined;
-}
-
-function chunkOptions<O extends object>(
-  arg: number | Chunksize | O | undefined,
-): O & { chunksize?: Chunksize } {
-  return (typeof arg === "object" && arg !== null ? arg : { chunksize: arg }) as O & {
-    chunksize?: Chunksize;
-  };
-}
+export type * from "./call_types.ts";
 
 /**
  * A pool of worker threads or processes (Python's `multiprocessing.Pool`).
@@ -162,15 +39,7 @@ export class Pool implements AsyncDisposable {
   readonly processes: number;
   /** Where the workers run. */
   readonly context: Context;
-  #state = RUN;
-  #scheduler: Scheduler;
-  #iterators = new Set<IMapIterator<unknown>>();
-  /** Per-item time (ms) the last `"auto"` map of each function measured, by function id. */
-  #perItemMs = new Map<number, number>();
-  /** Objects the initargs served (process context): pinned for the pool's life. */
-  #initLeases: string[] | undefined;
-  /** Objects the last `#encode()` served, for its caller to pin. */
-  #leased: string[] | undefined;
+  readonly #engine: PoolEngine;
 
   /**
    * Start a pool of `processes` workers (default: the CPU count).
@@ -185,101 +54,17 @@ export class Pool implements AsyncDisposable {
    *   already nested `MAX_NESTING` (8) deep.
    */
   constructor(options?: number | PoolOptions) {
-    const what = "Cannot create pool";
     checkCanStartWorkers("create a pool");
-    const opts: PoolOptions = typeof options === "object" && options !== null
-      ? options
-      : { processes: options };
-    this.processes = opts.processes === undefined || opts.processes === null
-      ? logicalCpuCount()
-      : positiveInteger(opts.processes, what, "processes");
-    const max = opts.maxtasksperchild === undefined || opts.maxtasksperchild === null
-      ? undefined
-      : positiveInteger(opts.maxtasksperchild, what, "maxtasksperchild");
-    if (opts.initializer !== undefined && opts.initializer !== null) {
-      assertFunction(opts.initializer, what, "initializer");
-    }
-    const initargs = opts.initargs ?? [];
-    if (!Array.isArray(initargs)) {
-      throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
-    }
-    this.context = opts.context === undefined ? getStartMethod() : checkContext(opts.context, what);
-    const init = collectLeases(() => encodeShared(initargs, this.context) as unknown[]);
-    this.#initLeases = init.ids;
-    const module = opts.module === undefined ? undefined : String(opts.module);
-    if (module !== undefined) preloadErrorClasses(module);
-    this.#scheduler = new Scheduler({
-      processes: this.processes,
-      context: this.context,
-      module,
-      initializer: opts.initializer ? functionRef(opts.initializer) : undefined,
-      initargs: init.value,
-      maxtasksperchild: max,
-      lazy: opts.lazy === true,
-      resourceLimits: checkResourceLimits(opts.resourceLimits, what),
-    });
+    const opts = checkPoolOptions(options, "Cannot create pool");
+    this.processes = opts.processes;
+    this.context = opts.context;
+    this.#engine = new PoolEngine(opts);
     trackOpenPool(this);
   }
 
   /** OS pids of the current workers (process context; empty for threads). */
   get pids(): number[] {
-    return this.#scheduler.slots.flatMap((s) => (s.handle.pid === undefined ? [] : [s.handle.pid]));
-  }
-
-  #check(fn: unknown, what: string): void {
-    if (this.#state !== RUN) throw new ProcessError("Pool not running");
-    assertFunction(fn, what, "fn");
-  }
-
-  /**
-   * What a task's arguments or chunk travel as. The objects it served to the
-   * children are left in `#leased` for the caller (`#takeLeases()`).
-   */
-  #encode(mode: TaskMode, payload: unknown[]): unknown {
-    const packed = mode === MODE_MAP ? packNumbers(payload) : undefined;
-    if (packed !== undefined) return packed;
-    if (this.context === "thread") return encodeShared(payload, "thread");
-    const { value, ids } = collectLeases(() => encodeShared(payload, "process"));
-    this.#leased = ids;
-    return value;
-  }
-
-  #takeLeases(): string[] | undefined {
-    const ids = this.#leased;
-    this.#leased = undefined;
-    return ids;
-  }
-
-  /** The pool has ended: what its initargs served is no longer pinned by it. */
-  #ended(): void {
-    const ids = this.#initLeases;
-    this.#initLeases = undefined;
-    if (ids !== undefined) releaseLeases(ids);
-  }
-
-  #submit(
-    fn: TaskFunction,
-    mode: TaskMode,
-    payload: unknown,
-    sink: TaskSink,
-    target: unknown,
-    index: number,
-  ): void {
-    const source = sourceFunction(fn);
-    const encoded = this.#encode(mode, payload as unknown[]);
-    const ids = this.#takeLeases();
-    const task: Task = {
-      key: source[0],
-      source,
-      mode,
-      payload: encoded,
-      items: encoded instanceof Float64Array ? payload as unknown[] : undefined,
-      losses: 0,
-      sink: ids === undefined ? sink : leasedSink(sink, ids),
-      target,
-      index,
-    };
-    this.#scheduler.submit(task);
+    return this.#engine.pids;
   }
 
   /**
@@ -304,7 +89,7 @@ export class Pool implements AsyncDisposable {
     fn: F,
     ...[args]: ApplyArgs<F>
   ): Promise<Awaited<ReturnType<F>>> {
-    return await this.#applyAsync(fn, args, undefined).get();
+    return await this.#engine.apply<Awaited<ReturnType<F>>>(fn, args, undefined).get();
   }
 
   /**
@@ -329,91 +114,7 @@ export class Pool implements AsyncDisposable {
     fn: F,
     ...[args, callbacks]: ApplyAsyncArgs<F>
   ): AsyncResult<Awaited<ReturnType<F>>> {
-    return this.#applyAsync(fn, args, callbacks);
-  }
-
-  #applyAsync<F extends TaskFunction>(
-    fn: F,
-    args: Parameters<F> | undefined,
-    callbacks: ResultCallbacks<Awaited<ReturnType<F>>> | undefined,
-  ): AsyncResult<Awaited<ReturnType<F>>> {
-    this.#check(fn, "Cannot submit task");
-    const list = args ?? [];
-    if (!Array.isArray(list)) {
-      throw new TypeError(`Cannot submit task: 'args' must be an array, received ${typeof list}`);
-    }
-    const result = new AsyncResult<Awaited<ReturnType<F>>>(callbacks);
-    this.#submit(fn, MODE_APPLY, list, APPLY_SINK, result, 0);
-    return result;
-  }
-
-  #mapAsync<R>(
-    fn: TaskFunction,
-    input: TaskInput<unknown>,
-    mode: TaskMode,
-    arg: unknown,
-    what: string,
-  ): AsyncResult<R[]> {
-    this.#check(fn, what);
-    const opts = chunkOptions<MapAsyncOptions<R>>(arg as MapAsyncOptions<R>);
-    const chunksize = checkChunksize(opts.chunksize, what);
-    const onProgress = checkProgress(opts.onProgress, what);
-    const source = sourceFunction(fn);
-    const job = new MapJob<R>(
-      opts,
-      onProgress === undefined ? undefined : new ProgressReporter(onProgress),
-    );
-    if (isAsyncIterable(input)) {
-      const scheduler = this.#scheduler;
-      scheduler.addProducer();
-      void (async () => {
-        const items: unknown[] = [];
-        try {
-          for await (const item of input) items.push(item);
-          this.#startJob(job, items, source, mode, chunksize);
-        } catch (error) {
-          job.fail(error);
-        } finally {
-          scheduler.removeProducer();
-        }
-      })();
-      return job.result;
-    }
-    if (input == null || typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
-    }
-    const items = Array.isArray(input) ? input.slice() : Array.from(input as Iterable<unknown>);
-    this.#startJob(job, items, source, mode, chunksize);
-    return job.result;
-  }
-
-  #startJob<R>(
-    job: MapJob<R>,
-    items: unknown[],
-    source: SourceFunction,
-    mode: TaskMode,
-    chunksize: Chunksize | undefined,
-  ): void {
-    const key = source[0];
-    const planner = planChunks(chunksize ?? DEFAULT_MAP_CHUNKING, items.length, this.processes, {
-      perItemMs: this.#perItemMs.get(key),
-    });
-    const leases: string[] = [];
-    const encode = (chunk: unknown[]) => {
-      const encoded = this.#encode(mode, chunk);
-      const ids = this.#takeLeases();
-      if (ids !== undefined) leases.push(...ids);
-      return encoded;
-    };
-    job.start(items, { source, mode, planner, encode });
-    // What its chunks served stays pinned until the whole map has settled.
-    const release = () => releaseLeases(leases);
-    void job.result.wait().then(release, release);
-    // Remember what "auto" measured, so the next map of this function starts from it.
-    void job.result.wait().then(() => {
-      if (planner.perItemMs !== undefined) this.#perItemMs.set(key, planner.perItemMs);
-    });
-    if (items.length > 0) this.#scheduler.submitSource(job);
+    return this.#engine.apply(fn, args, callbacks);
   }
 
   /**
@@ -477,7 +178,7 @@ export class Pool implements AsyncDisposable {
     iterable: TaskInput<T>,
     chunksize?: Chunksize | MapAsyncOptions<Awaited<R>>,
   ): AsyncResult<Awaited<R>[]> {
-    return this.#mapAsync(fn, iterable, MODE_MAP, chunksize, "Cannot map");
+    return this.#engine.map(fn, iterable, false, chunksize);
   }
 
   /**
@@ -526,50 +227,7 @@ export class Pool implements AsyncDisposable {
     iterable: TaskInput<Parameters<F>>,
     chunksize?: Chunksize | MapAsyncOptions<Awaited<ReturnType<F>>>,
   ): AsyncResult<Awaited<ReturnType<F>>[]> {
-    return this.#mapAsync(fn, iterable, MODE_STARMAP, chunksize, "Cannot starmap");
-  }
-
-  #imap<R>(
-    fn: TaskFunction,
-    input: TaskInput<unknown>,
-    ordered: boolean,
-    arg: unknown,
-  ): IMapIterator<R> {
-    const what = ordered ? "Cannot imap" : "Cannot imapUnordered";
-    this.#check(fn, what);
-    const opts = chunkOptions<IMapOptions>(arg as IMapOptions);
-    const chunksize = opts.chunksize === undefined || opts.chunksize === null
-      ? 1
-      : positiveInteger(opts.chunksize, what, "chunksize");
-    const onProgress = checkProgress(opts.onProgress, what);
-    if (
-      input == null ||
-      (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function" &&
-        !isAsyncIterable(input))
-    ) {
-      throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
-    }
-    sourceFunction(fn);
-    const readAhead = Math.max(1024, 4 * this.processes * chunksize);
-    const progress = onProgress === undefined
-      ? undefined
-      : new ProgressReporter(onProgress, knownLength(input));
-    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead, progress);
-    const scheduler = this.#scheduler;
-    const iterators = this.#iterators;
-    iterators.add(it as IMapIterator<unknown>);
-    scheduler.addProducer();
-    imapControl().start(it as IMapIterator<unknown>, {
-      submit: (items, index, sink) => this.#submit(fn, MODE_MAP, items, sink, items.length, index),
-      get closing() {
-        return scheduler.closing;
-      },
-      done: () => {
-        iterators.delete(it as IMapIterator<unknown>);
-        scheduler.removeProducer();
-      },
-    });
-    return it;
+    return this.#engine.map(fn, iterable, true, chunksize);
   }
 
   /**
@@ -606,7 +264,7 @@ export class Pool implements AsyncDisposable {
     iterable: TaskInput<T>,
     chunksize?: number | IMapOptions,
   ): IMapIterator<Awaited<R>> {
-    return this.#imap(fn, iterable, true, chunksize);
+    return this.#engine.imap(fn, iterable, true, chunksize);
   }
 
   /**
@@ -632,7 +290,7 @@ export class Pool implements AsyncDisposable {
     iterable: TaskInput<T>,
     chunksize?: number | IMapOptions,
   ): IMapIterator<Awaited<R>> {
-    return this.#imap(fn, iterable, false, chunksize);
+    return this.#engine.imap(fn, iterable, false, chunksize);
   }
 
   /**
@@ -647,9 +305,7 @@ export class Pool implements AsyncDisposable {
    * ```
    */
   close(): void {
-    if (this.#state === RUN) this.#state = CLOSE;
-    this.#scheduler.close();
-    for (const it of this.#iterators) imapControl().pump(it);
+    this.#engine.close();
   }
 
   /**
@@ -665,12 +321,8 @@ export class Pool implements AsyncDisposable {
    * ```
    */
   async terminate(): Promise<void> {
-    this.#state = TERMINATE;
-    const error = new ProcessError("Pool terminated before the task finished");
-    for (const it of this.#iterators) imapControl().abort(it, error);
-    await this.#scheduler.terminate();
+    await this.#engine.terminate();
     forgetOpenPool(this);
-    this.#ended();
   }
 
   /**
@@ -690,10 +342,8 @@ export class Pool implements AsyncDisposable {
    * ```
    */
   async join(): Promise<void> {
-    if (this.#state === RUN) throw new ProcessError("Pool is still running");
-    await this.#scheduler.join();
+    await this.#engine.join();
     forgetOpenPool(this);
-    this.#ended();
   }
 
   /**

@@ -1,13 +1,11 @@
 /**
- * The pool's engine: starts and replaces workers, queues tasks and sends them
- * in batches (many tasks for one worker travel in one message), routes
- * batched results back to their sinks, and settles everything on worker
- * loss, initializer failure and termination.
+ * Worker lifecycle: starts and replaces the pool's workers, queues tasks and
+ * hands them to workers in batches, routes results back to their sinks, and
+ * settles everything on worker loss, initializer failure and termination.
  *
- * Dispatch keeps each worker's queue about `TARGET_QUEUE_MS` of work deep,
- * using a moving average of the worker-measured task time, so short tasks
- * travel in large batches while long tasks are handed out one or two at a
- * time (good balance at the end of a run).
+ * How many tasks each worker holds is the dispatch policy's
+ * (`dispatch_policy.ts`); how they travel is the batch codec's
+ * (`transport/batch_codec.ts`).
  *
  * A worker's death fails only the task that killed it (see `lost_tasks.ts`
  * for how its unanswered tasks are sorted out); the rest run on other
@@ -16,35 +14,26 @@
  *
  * @module
  */
-import { MaybeEncodingError, ProcessError, WorkerLostError } from "../errors.ts";
-import { childDepth } from "../process/bootstrap_guard.ts";
+import { ProcessError } from "../errors.ts";
 import { getBackend } from "../runtime/backend.ts";
 import type { Backend, Context, ExitInfo, ResourceLimits } from "../runtime/types.ts";
-import { workerEntryUrl } from "../runtime/worker_url.ts";
-import { decodeError, type WireError } from "../transport/error_codec.ts";
+import { readResult, resultBatch, resultCount, sendTasks } from "../transport/batch_codec.ts";
+import { decodeError } from "../transport/error_codec.ts";
 import type {
   ExitingMessage,
   FromWorker,
   FunctionRef,
-  PoolWorkerData,
   SourceFunction,
-  WireEncodingFailure,
 } from "../transport/protocol.ts";
-import { MODE_APPLY, STATUS_ENCODING, STATUS_OK } from "../transport/protocol.ts";
-import { findUncloneable } from "../transport/clone_check.ts";
-import { jsonBatch, readBatch } from "../transport/json_batch.ts";
-import { packedBuffers, unpackNumbers } from "../transport/numeric_pack.ts";
-import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { serveWorkerRpc } from "../transport/rpc.ts";
+import { nextBatch, nextTaskMs, queueWindow } from "./dispatch_policy.ts";
 import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
-import { sortLostTasks } from "./lost_tasks.ts";
-import { WorkerSlot } from "./worker_slot.ts";
+import { settleLostTasks } from "./lost_tasks.ts";
+import { spawnWorkerSlot, type WorkerSlot } from "./worker_slot.ts";
 
-const TARGET_QUEUE_MS = 4;
-const MAX_WINDOW = 4096;
 const STOP_GRACE_MS = 5000;
-let workerCounter = 0;
 
 /** What the scheduler needs to start workers. */
 export interface SchedulerConfig {
@@ -210,51 +199,31 @@ export class Scheduler {
 
   #spawn(): void {
     if (this.#broken !== undefined) return;
-    const backend = this.#backend!;
-    const prefix = this.#config.context === "process" ? "ForkPoolWorker" : "ThreadPoolWorker";
-    const name = `${prefix}-${++workerCounter}`;
-    const progress = backend.sharesMemory ? new SharedArrayBuffer(8) : undefined;
-    const workerData: PoolWorkerData = {
-      role: "pool",
-      name,
-      module: this.#config.module,
-      initializer: this.#config.initializer,
-      initargs: this.#config.initargs,
-      progress,
-      depth: childDepth(),
-    };
-    const { resourceLimits } = this.#config;
-    let handle;
+    let slot: WorkerSlot;
     try {
-      handle = backend.spawn({ url: workerEntryUrl(), name, workerData, resourceLimits });
+      slot = spawnWorkerSlot(this.#backend!, this.#config);
     } catch (error) {
       // A worker that cannot even be started (a permission the runtime refuses, ...).
       const reason = error instanceof Error ? error.message : String(error);
       this.#break(new ProcessError(`Cannot start a pool worker: ${reason}`, { cause: error }));
       return;
     }
-    const slot = new WorkerSlot(handle, name, progress && new Int32Array(progress));
-    handle.onMessage((message) => this.#onMessage(slot, message as FromWorker | RpcRequest));
+    const handle = slot.handle;
+    handle.onMessage((message) => {
+      if (!serveWorkerRpc(message, (reply) => slot.handle.post(reply))) {
+        this.#onMessage(slot, message as FromWorker);
+      }
+    });
     handle.onExit((info) => this.#onExit(slot, info));
     this.#slots.push(slot);
     slot.updateRef();
   }
 
-  #window(): number {
-    const ms = this.#taskMs;
-    if (ms === undefined) return 2;
-    // Near the end of the queued work, hold less of it in each worker: what a
-    // worker holds when the queue runs dry is the imbalance at the finish.
-    const left = this.#queue.estimate() * ms / (2 * Math.max(1, this.#slots.length));
-    const depth = Math.min(TARGET_QUEUE_MS, left);
-    const n = Math.ceil(depth / Math.max(ms, 1e-4));
-    return Math.min(MAX_WINDOW, Math.max(ms < 20 ? 2 : 1, n));
-  }
-
-  #accepting(slot: WorkerSlot): boolean {
+  /** Tasks a worker may still be given now: 0 while it takes none. */
+  #room(slot: WorkerSlot): number {
+    if (slot.state !== "live" || slot.quarantined) return 0;
     const max = this.#config.maxtasksperchild;
-    return slot.state === "live" && !slot.quarantined &&
-      (max === undefined || slot.assigned < max);
+    return max === undefined ? Infinity : Math.max(0, max - slot.assigned);
   }
 
   /** Start workers in place of those that ended or retired, while work may remain. */
@@ -270,29 +239,25 @@ export class Scheduler {
     if (this.#backend === undefined || this.#broken !== undefined || this.#terminated) return;
     if (!this.#started) return this.#startWorkers();
     this.#replenish();
-    // The task time measured so far belongs to earlier work (often the small
-    // last chunks of the previous map); a new map's first chunks can be far
-    // larger, so they go two per worker until one of them has finished.
-    const window = this.#queue.frontUnmeasured() ? Math.min(2, this.#window()) : this.#window();
-    while (this.#queue.size > 0) {
-      if (this.#queue.frontSuspect()) {
-        const idle = this.#slots.find((slot) => this.#accepting(slot) && slot.pending === 0);
+    const queue = this.#queue;
+    const window = queueWindow(
+      this.#taskMs,
+      queue.estimate(),
+      this.#slots.length,
+      queue.frontUnmeasured(),
+    );
+    const room = (slot: WorkerSlot) => this.#room(slot);
+    while (queue.size > 0) {
+      if (queue.frontSuspect()) {
+        // A suspect goes alone, to a worker that holds nothing.
+        const idle = this.#slots.find((slot) => slot.pending === 0 && room(slot) > 0);
         if (idle === undefined) break;
         this.#send(idle, 1);
         continue;
       }
-      let best: WorkerSlot | undefined;
-      let accepting = 0;
-      for (const slot of this.#slots) {
-        if (!this.#accepting(slot) || slot.pending >= window) continue;
-        accepting++;
-        if (best === undefined || slot.pending < best.pending) best = slot;
-      }
-      if (best === undefined) break;
-      let n = Math.min(window - best.pending, Math.ceil(this.#queue.estimate() / accepting));
-      const max = this.#config.maxtasksperchild;
-      if (max !== undefined) n = Math.min(n, max - best.assigned);
-      this.#send(best, Math.max(1, n));
+      const batch = nextBatch(this.#slots, window, queue.estimate(), room);
+      if (batch === undefined) break;
+      this.#send(batch.worker, batch.count);
     }
   }
 
@@ -301,56 +266,29 @@ export class Scheduler {
     if (tasks.length === 0) return false;
     if (tasks[0].losses > 0) slot.quarantined = true;
     const fns: SourceFunction[] = [];
-    const batch: unknown[] = [];
     for (const task of tasks) {
       const source = task.source;
       if (source !== undefined && !slot.seen.has(source[0])) {
         slot.seen.add(source[0]);
         fns.push(source);
       }
-      batch.push(0, task.key, task.mode, task.payload);
     }
-    try {
-      const text = this.#backend!.jsonBatches ? jsonBatch(batch, 4, 3) : undefined;
-      const wire = text ?? batch;
-      slot.handle.post(
-        fns.length > 0 ? { t: "tasks", fns, batch: wire } : { t: "tasks", batch: wire },
-        text === undefined ? packedBuffers(batch, 4, 3) : undefined,
-      );
-      for (const task of tasks) slot.push(task);
-    } catch {
-      // Something could not be cloned: send one by one and fail only those.
-      for (const task of tasks) this.#sendOne(slot, task);
-    }
+    sendTasks(
+      (message, transfer) => slot.handle.post(message, transfer),
+      tasks,
+      fns,
+      this.#backend!.jsonBatches === true,
+      (task) => slot.push(task),
+      (task, error) => task.sink.settleTask(task, false, error),
+    );
     slot.updateRef();
     return true;
   }
 
-  #sendOne(slot: WorkerSlot, task: Task): void {
-    const source = task.source;
-    const fns = source !== undefined ? [source] : undefined;
-    try {
-      const batch = [0, task.key, task.mode, task.payload];
-      slot.handle.post({ t: "tasks", fns, batch }, packedBuffers(batch, 4, 3));
-      slot.push(task);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const culprit = findUncloneable(task.payload, task.mode === MODE_APPLY ? "args" : "items");
-      const detail = culprit === undefined ? reason : `${culprit} could not be cloned (${reason})`;
-      task.sink.settleTask(
-        task,
-        false,
-        new TypeError(`Cannot send the task's arguments to the worker: ${detail}`, {
-          cause: error,
-        }),
-      );
-    }
-  }
-
-  #onMessage(slot: WorkerSlot, message: FromWorker | RpcRequest): void {
+  #onMessage(slot: WorkerSlot, message: FromWorker): void {
     switch (message.t) {
       case "results":
-        this.#onResults(slot, readBatch(message.batch), message.busy ?? 0);
+        this.#onResults(slot, resultBatch(message), message.busy ?? 0);
         break;
       case "ready":
         slot.ready = true;
@@ -366,40 +304,20 @@ export class Scheduler {
           }),
         );
         break;
-      case "rpc":
-        serveRpc(message, (reply) => slot.handle.post(reply));
-        break;
     }
   }
 
   #onResults(slot: WorkerSlot, batch: readonly unknown[], busy: number): void {
-    const count = batch.length / 3;
-    for (let i = 0; i < batch.length; i += 3) {
+    const count = resultCount(batch);
+    for (let i = 0; i < count; i++) {
       const task = slot.shift();
       if (task === undefined) break;
       if (task.sink.observe !== undefined) task.sink.observe(task, busy / count);
-      const status = batch[i + 1];
-      const value = batch[i + 2];
-      if (status === STATUS_OK) {
-        task.sink.settleTask(
-          task,
-          true,
-          value instanceof Float64Array ? unpackNumbers(value) : value,
-        );
-      } else if (status === STATUS_ENCODING) {
-        const failure = value as WireEncodingFailure;
-        task.sink.settleTask(
-          task,
-          false,
-          new MaybeEncodingError(decodeError(failure.error), failure.repr),
-        );
-      } else task.sink.settleTask(task, false, decodeError(value as WireError));
+      const { ok, value } = readResult(batch, i);
+      task.sink.settleTask(task, ok, value);
     }
     if (slot.pending === 0) slot.quarantined = false;
-    if (count > 0) {
-      const per = busy / count;
-      this.#taskMs = this.#taskMs === undefined ? per : this.#taskMs * 0.7 + per * 0.3;
-    }
+    this.#taskMs = nextTaskMs(this.#taskMs, busy, count);
     const max = this.#config.maxtasksperchild;
     if (max !== undefined && slot.state === "live" && slot.completed >= max && slot.pending === 0) {
       void this.#stop(slot); // #dispatch starts its replacement while work may remain
@@ -427,30 +345,8 @@ export class Scheduler {
     const first = slot.completed;
     slot.markDead();
     this.#slots = this.#slots.filter((s) => s !== slot);
-    const unanswered = slot.drain();
-    const code = slot.report?.code ?? info.code;
-    const how = info.signal !== undefined
-      ? `was killed by ${info.signal}`
-      : `exited with code ${code}`;
-    const cause = slot.report?.error !== undefined ? decodeError(slot.report.error) : info.error;
-    if (unanswered.length > 0) {
-      const { failed, retry } = sortLostTasks(unanswered, first, slot.report, slot.progress);
-      for (const task of failed) {
-        const what = task.losses > 1
-          ? "holding this task unanswered, the second worker to die that way"
-          : "while running this task";
-        task.sink.settleTask(
-          task,
-          false,
-          new WorkerLostError(`Worker ${slot.name} ${how} ${what}`, {
-            code,
-            signal: info.signal,
-            cause,
-          }),
-        );
-      }
-      this.#queue.requeue(retry);
-    }
+    const { how, cause, retry } = settleLostTasks(slot, info, first);
+    this.#queue.requeue(retry);
     if (!expected && !slot.ready && !this.#terminated && this.#broken === undefined) {
       if (++this.#earlyDeaths > this.#config.processes + 3) {
         this.#break(

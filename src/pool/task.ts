@@ -79,3 +79,13 @@ export interface Task {
   readonly target: unknown;
   readonly index: number;
 }
+
+/** What an `imap` iterator needs from its pool. */
+export interface IMapFeed {
+  /** Submit one chunk starting at input position `index`. */
+  submit(items: unknown[], index: number, sink: TaskSink): void;
+  /** Whether the pool is closing (read the input to the end). */
+  readonly closing: boolean;
+  /** Reading the input has finished. */
+  done(): void;
+}

@@ -5,12 +5,55 @@
  *
  * @module
  */
-import type { WorkerHandle } from "../runtime/types.ts";
-import type { ExitingMessage } from "../transport/protocol.ts";
+import { childDepth } from "../process/bootstrap_guard.ts";
+import type { Backend, Context, ResourceLimits, WorkerHandle } from "../runtime/types.ts";
+import { workerEntryUrl } from "../runtime/worker_url.ts";
+import type { ExitingMessage, FunctionRef, PoolWorkerData } from "../transport/protocol.ts";
 import type { Task } from "./task.ts";
 
 /** Life stages of a pool worker. */
-export type SlotState = "live" | "retiring" | "stopping" | "dead";
+export type SlotState = "live" | "stopping" | "dead";
+
+/** What every worker of a pool starts with. */
+export interface WorkerSpec {
+  readonly context: Context;
+  readonly module: string | undefined;
+  readonly initializer: FunctionRef | undefined;
+  readonly initargs: readonly unknown[];
+  readonly resourceLimits?: ResourceLimits;
+}
+
+let workerCounter = 0;
+
+/**
+ * Start one pool worker.
+ *
+ * @param backend The runtime backend of the pool's context.
+ * @param spec What the worker starts with.
+ * @returns Its slot (nothing is listening to it yet).
+ * @throws When the runtime cannot start it.
+ * @example
+ * ```ts ignore
+ * const slot = spawnWorkerSlot(backend, config);
+ * ```
+ */
+export function spawnWorkerSlot(backend: Backend, spec: WorkerSpec): WorkerSlot {
+  const prefix = spec.context === "process" ? "ForkPoolWorker" : "ThreadPoolWorker";
+  const name = `${prefix}-${++workerCounter}`;
+  const progress = backend.sharesMemory ? new SharedArrayBuffer(8) : undefined;
+  const workerData: PoolWorkerData = {
+    role: "pool",
+    name,
+    module: spec.module,
+    initializer: spec.initializer,
+    initargs: spec.initargs,
+    progress,
+    depth: childDepth(),
+  };
+  const { resourceLimits } = spec;
+  const handle = backend.spawn({ url: workerEntryUrl(), name, workerData, resourceLimits });
+  return new WorkerSlot(handle, name, progress && new Int32Array(progress));
+}
 
 /** One pool worker as the scheduler sees it. */
 export class WorkerSlot {

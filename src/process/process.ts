@@ -10,7 +10,7 @@ import { getBackend } from "../runtime/backend.ts";
 import type { Context, ExitInfo, WorkerHandle } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
 import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
-import { type RpcRequest, serveRpc } from "../transport/rpc.ts";
+import { serveWorkerRpc } from "../transport/rpc.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import { checkCanStartWorkers, childDepth } from "./bootstrap_guard.ts";
@@ -265,11 +265,7 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
       });
       this.#handle = handle;
       this.#ident = handle.pid ?? handle.threadId;
-      handle.onMessage((message) => {
-        if ((message as { t?: unknown } | null)?.t === "rpc") {
-          serveRpc(message as RpcRequest, (reply) => handle.post(reply));
-        }
-      });
+      handle.onMessage((message) => void serveWorkerRpc(message, (reply) => handle.post(reply)));
       handle.onExit((info) => this.#ended(info));
       this.#updateRef();
       if (this.#pendingSignal === "terminate") void handle.terminate();

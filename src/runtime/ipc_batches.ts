@@ -8,12 +8,11 @@
 import type { RuntimeName } from "./types.ts";
 
 /**
- * Runtimes where JSON text pays. Bun's serializer took 3.8 ms for a batch of
- * 4,096 small tasks, `JSON.stringify` 0.12 ms; a round trip of that batch took
- * 13.2 ms, as JSON text 1.9 ms. A trivial-task flood in the process context
- * (µs per task, median of 15, side by side): Bun 2.3-2.7 -> 0.8-0.95, Deno
- * 1.6-1.7 -> 1.1-1.2, Node 0.86-0.93 -> 0.87-1.14 (no gain: Node's
- * serializer is fast, so Node keeps it).
+ * Runtimes where JSON text pays: Bun's and Deno's child-process IPC
+ * serializers are slow next to `JSON.stringify` on the small batches of a
+ * task flood. Node's serializer is fast, so Node keeps it (JSON text would
+ * only add the exactness check). `bench/apply_async_cost.ts --context
+ * process` shows the difference.
  */
 const JSON_BATCHES: ReadonlySet<RuntimeName> = new Set<RuntimeName>(["bun", "deno"]);
 

@@ -1,9 +1,8 @@
 /**
  * Task and result batches as JSON text, for channels whose structured-clone
- * serializer is slow (child-process IPC on Bun: serializing a batch of 4,096
- * small tasks took 3.8 ms with its serializer and 0.12 ms with
- * `JSON.stringify`, measured). A batch travels as text only when JSON
- * carries it exactly; anything else keeps the structured clone path, so the
+ * serializer is slow next to `JSON.stringify` (child-process IPC on some
+ * runtimes, see `runtime/ipc_batches.ts`; `batch_codec.ts` decides when it is
+ * used). A batch travels as text only when JSON carries it exactly; anything else keeps the structured clone path, so the
  * receiver sees what structured clone would have given it.
  *
  * JSON is exact for: `null`, booleans, strings, finite numbers other than

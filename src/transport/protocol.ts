@@ -3,7 +3,8 @@
  *
  * Messages are plain structured-clonable objects discriminated by `t`.
  * Tasks and results travel in batches (flat arrays) so that many small tasks
- * cost one message. No TS enums: Node's type stripping forbids them.
+ * cost one message; their layout belongs to `batch_codec.ts`. No TS enums:
+ * Node's type stripping forbids them.
  *
  * @module
  */
@@ -83,12 +84,12 @@ export interface ProcessWorkerData {
   readonly depth?: number;
 }
 
-/** main → worker: run these tasks. `batch` is flat: taskId, fnKey, mode, payload, ... */
+/** main → worker: run these tasks (see `batch_codec.ts`). */
 export interface TasksMessage {
   readonly t: "tasks";
   /** Functions this worker has not seen yet. */
   readonly fns?: readonly SourceFunction[];
-  /** Flat: 0, function key, mode, payload, ...; or its JSON text (see `json_batch.ts`). */
+  /** Flat: function key, mode, payload, ...; or its JSON text (see `batch_codec.ts`). */
   readonly batch: readonly unknown[] | string;
 }
 
@@ -123,10 +124,10 @@ export interface InitErrorMessage {
   readonly error: WireError;
 }
 
-/** worker → main: results, flat: taskId, status, value, ... */
+/** worker → main: results, in the order the worker got the tasks (see `batch_codec.ts`). */
 export interface ResultsMessage {
   readonly t: "results";
-  /** Flat: taskId, status, value, ...; or its JSON text (see `json_batch.ts`). */
+  /** Flat: status, value, ...; or its JSON text (see `batch_codec.ts`). */
   readonly batch: readonly unknown[] | string;
   /** Worker milliseconds the batch's tasks took. */
   readonly busy?: number;

@@ -4,10 +4,11 @@
  * context.
  *
  * Worker side: `callParent()` posts `{ t: "rpc", id, target, method, args }`
- * through the parent port; the reply `{ t: "rpcReply", id, ok, value }` is
- * routed back by the worker bootstrap through `handleRpcReply()`.
- * Main side: the pool / process owner routes every `t: "rpc"` message of a
- * worker to `serveRpc()`. The blocking forms for child processes live in
+ * through the parent port; every message from the parent goes first through
+ * `acceptRpcReply()`, which settles the call a reply
+ * `{ t: "rpcReply", id, ok, value }` belongs to. Main side: every message of
+ * a worker (pool or `Process`) goes first through `serveWorkerRpc()`, which
+ * answers requests. The blocking forms for child processes live in
  * `rpc_sync.ts`, so that workers load the synchronous channel only when used.
  *
  * @module
@@ -126,6 +127,25 @@ export function serveRpc(request: RpcRequest, reply: (message: RpcReply) => void
 }
 
 /**
+ * Main side: the one entry for a worker's messages. A request is served (its
+ * reply posted through `reply`); anything else is left to the caller.
+ *
+ * @param message Any message from a worker.
+ * @param reply Posts a reply back to that worker.
+ * @returns True when the message was an RPC request (handled).
+ * @example
+ * ```ts
+ * import { serveWorkerRpc } from "./rpc.ts";
+ * console.log(serveWorkerRpc({ t: "ready" }, () => {})); // false
+ * ```
+ */
+export function serveWorkerRpc(message: unknown, reply: (message: RpcReply) => void): boolean {
+  if ((message as { t?: unknown } | null)?.t !== "rpc") return false;
+  serveRpc(message as RpcRequest, reply);
+  return true;
+}
+
+/**
  * Main side: call `method(...args)` on the registered object `target`.
  *
  * @param target The object's id.
@@ -198,7 +218,25 @@ export function callParent(
 }
 
 /**
- * Worker side: settle the call a reply belongs to (called by the bootstrap).
+ * Worker side: the one entry for the parent's messages. A reply settles the
+ * call it belongs to; anything else is left to the caller.
+ *
+ * @param message Any message from the parent.
+ * @returns True when the message was an RPC reply (handled).
+ * @example
+ * ```ts
+ * import { acceptRpcReply } from "./rpc.ts";
+ * console.log(acceptRpcReply({ t: "stop" })); // false
+ * ```
+ */
+export function acceptRpcReply(message: unknown): boolean {
+  if ((message as { t?: unknown } | null)?.t !== "rpcReply") return false;
+  handleRpcReply(message as RpcReply);
+  return true;
+}
+
+/**
+ * Worker side: settle the call a reply belongs to (see `acceptRpcReply()`).
  *
  * @param reply The parent's reply.
  * @example

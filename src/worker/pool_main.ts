@@ -13,6 +13,7 @@
 import { interceptSelfExit, isSelfExit } from "../runtime/self_exit.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import { encodeError } from "../transport/error_codec.ts";
+import { ResultOutbox, TaskInbox } from "../transport/batch_codec.ts";
 import {
   type FunctionKey,
   MODE_APPLY,
@@ -20,14 +21,12 @@ import {
   type PoolWorkerData,
   PROGRESS_DONE,
   PROGRESS_STARTED,
-  STATUS_ENCODING,
+  type ResultStatus,
   STATUS_ERROR,
   STATUS_OK,
-  type TasksMessage,
+  type ToWorker,
 } from "../transport/protocol.ts";
-import { jsonBatch, readBatch } from "../transport/json_batch.ts";
-import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
-import { packedBuffers, packNumbers } from "../transport/numeric_pack.ts";
+import { acceptRpcReply, setRpcPort } from "../transport/rpc.ts";
 import {
   type AnyFunction,
   closureHint,
@@ -80,16 +79,6 @@ function throwing(error: unknown): AnyFunction {
   };
 }
 
-function describe(value: unknown): string {
-  try {
-    return typeof value === "function"
-      ? value.toString().slice(0, 200)
-      : String(value).slice(0, 200);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 /**
  * Serve tasks from the parent until told to stop.
  *
@@ -105,9 +94,11 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   const fns = new Map<FunctionKey, AnyFunction>();
   const names = new Map<FunctionKey, string>();
   const sources = new Map<number, string>();
-  let queue: unknown[] = [];
-  let head = 0;
-  let out: unknown[] = [];
+  const inbox = new TaskInbox();
+  const outbox = new ResultOutbox(
+    (message, transfer) => port.post(message, transfer),
+    port.jsonBatches === true,
+  );
   let busy = 0;
   let lastFlush = performance.now();
   let running = false;
@@ -136,33 +127,10 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     return fn;
   };
 
-  const post = (batch: unknown[]): void => {
-    const text = port.jsonBatches ? jsonBatch(batch, 3, -1) : undefined;
-    if (text !== undefined) port.post({ t: "results", batch: text, busy });
-    else port.post({ t: "results", batch, busy }, packedBuffers(batch, 3, 2));
-  };
-
   const flush = (): void => {
     lastFlush = performance.now();
-    if (out.length === 0) return;
-    const batch = out;
-    out = [];
-    try {
-      post(batch);
-    } catch {
-      // Some result could not be cloned: send one by one, flagging failures.
-      for (let i = 0; i < batch.length; i += 3) {
-        const entry = [batch[i], batch[i + 1], batch[i + 2]];
-        try {
-          post(entry);
-        } catch (error) {
-          post([batch[i], STATUS_ENCODING, {
-            error: encodeError(error),
-            repr: describe(batch[i + 2]),
-          }]);
-        }
-      }
-    }
+    if (outbox.empty) return;
+    outbox.flush(busy);
     busy = 0;
   };
 
@@ -185,17 +153,12 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   const drain = async (): Promise<void> => {
     running = true;
     let first = true;
-    while (head < queue.length) {
-      const id = queue[head];
-      const key = queue[head + 1] as FunctionKey;
-      const mode = queue[head + 2] as number;
-      const payload = queue[head + 3];
-      queue[head + 3] = undefined;
-      head += 4;
+    for (let task = inbox.take(); task !== undefined; task = inbox.take()) {
+      const { key, mode, payload } = task;
       started++;
       if (progress !== undefined) progress[PROGRESS_STARTED] = started;
       const startedAt = performance.now();
-      let status: number = STATUS_OK;
+      let status: ResultStatus = STATUS_OK;
       let value: unknown;
       try {
         const fn = fnFor(key);
@@ -207,7 +170,6 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
         } else {
           value = runChunk(fn, args, mode === MODE_STARMAP);
           if (isThenable(value)) value = await value;
-          value = packNumbers(value as unknown[]) ?? value;
         }
       } catch (error) {
         if (gone || isSelfExit(error)) return;
@@ -222,7 +184,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       if (progress !== undefined) progress[PROGRESS_DONE] = done;
       const now = performance.now();
       busy += now - startedAt;
-      out.push(id, status, value);
+      outbox.add(status, value, mode !== MODE_APPLY);
       // Results are batched for up to FLUSH_INTERVAL_MS; the first of a run goes at once
       // unless its task was trivial (time to first result, without extra messages in floods).
       if (now - lastFlush > FLUSH_INTERVAL_MS || (first && now - startedAt > EAGER_TASK_MS)) {
@@ -230,16 +192,14 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       }
       first = false;
     }
-    queue = [];
-    head = 0;
     flush();
     running = false;
     if (stopping) finish();
   };
 
   port.onMessage((message) => {
-    const m = message as TasksMessage | { t: "stop" } | RpcReply;
-    if (gone) return;
+    if (gone || acceptRpcReply(message)) return;
+    const m = message as ToWorker;
     if (m.t === "tasks") {
       if (m.fns !== undefined) {
         for (const [id, name, source] of m.fns) {
@@ -247,14 +207,11 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
           sources.set(id, source);
         }
       }
-      const batch = readBatch(m.batch);
-      for (let i = 0; i < batch.length; i++) queue.push(batch[i]);
+      inbox.add(m);
       if (ready && !running) void drain();
     } else if (m.t === "stop") {
       stopping = true;
       if (ready && !running) finish();
-    } else if (m.t === "rpcReply") {
-      handleRpcReply(m);
     }
   });
   setRpcPort(port);
@@ -274,6 +231,6 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   if (gone) return;
   ready = true;
   port.post({ t: "ready" });
-  if (stopping && head >= queue.length) finish();
-  else if (head < queue.length) void drain();
+  if (stopping && !inbox.waiting) finish();
+  else if (inbox.waiting) void drain();
 }

@@ -9,7 +9,7 @@
 import { getIdentity, setIdentity } from "../process/identity.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import type { ProcessWorkerData } from "../transport/protocol.ts";
-import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
+import { acceptRpcReply, setRpcPort } from "../transport/rpc.ts";
 import { decodeArgs } from "./revive.ts";
 import { loadModule, resolveFunction } from "./functions.ts";
 
@@ -42,9 +42,7 @@ export async function runProcess(port: ParentPort, data: ProcessWorkerData): Pro
     parentPid: data.parentPid,
   });
   setRpcPort(port);
-  port.onMessage((message) => {
-    if ((message as { t?: unknown } | null)?.t === "rpcReply") handleRpcReply(message as RpcReply);
-  });
+  port.onMessage((message) => void acceptRpcReply(message));
   let code = 0;
   try {
     if (data.module !== undefined) await loadModule(data.module, "process");

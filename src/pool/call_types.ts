@@ -1,0 +1,62 @@
+/**
+ * The argument and option types of the pool's calls (`apply`, `map`, `imap`, ...).
+ *
+ * @module
+ */
+import type { ResultCallbacks } from "./async_result.ts";
+import type { Chunksize } from "./options.ts";
+import type { ProgressCallback } from "./progress.ts";
+
+/** Options of `map`/`starmap`. */
+export interface MapOptions {
+  /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
+  readonly chunksize?: Chunksize;
+  /**
+   * Called in the main thread with `{ done, total }` (items finished, items in
+   * all): once at the start with `done` 0, then as chunks finish at most every
+   * 100 ms, and always when `done` reaches `total`, before the result settles;
+   * never after.
+   */
+  readonly onProgress?: ProgressCallback;
+}
+
+/** Options of `mapAsync`/`starmapAsync`. */
+export interface MapAsyncOptions<R> extends MapOptions, ResultCallbacks<R[]> {}
+
+/** Options of `imap`/`imapUnordered`. */
+export interface IMapOptions {
+  /** Items per task. Default 1. */
+  readonly chunksize?: number;
+  /**
+   * Called in the main thread as results arrive, with `{ done, total }`, as for
+   * `map`: once at the start, then at most every 100 ms, and always when `done`
+   * reaches `total`, before the iterator ends. `total` is the input's length for
+   * an array, typed array, `Set` or `Map`, else `undefined` until the input is
+   * exhausted. Not called after `return()` (a `break`) or `terminate()`.
+   */
+  readonly onProgress?: ProgressCallback;
+}
+
+/** A function a pool can run: any arguments, any (possibly async) result. */
+// deno-lint-ignore no-explicit-any
+export type TaskFunction = (...args: any[]) => unknown;
+/**
+ * The arguments of `apply` after `fn`: `args` is required when `fn` has
+ * required parameters (so `apply((a: number, b: number) => a + b)` does not
+ * compile), optional (default `[]`) otherwise.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F> ? [args?: Parameters<F>]
+  : [args: Parameters<F>];
+/**
+ * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
+ * then the optional callbacks.
+ *
+ * @typeParam F The function's type.
+ */
+export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
+  ? [args?: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>]
+  : [args: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>];
+/** The input of `map`-like calls: a sync or async iterable. */
+export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
