@@ -26,6 +26,11 @@ export type AcquireOptions = BlockOptions;
 /** A timeout in ms, or an options bag holding one (`Event.wait`, `Condition.wait`, ...). */
 export type TimeoutArg = number | null | undefined | { readonly timeout?: number | null };
 
+/** `Cannot <what>`, also for a `what` that already says "Cannot ...". */
+function cannot(what: string): string {
+  return what.startsWith("Cannot ") ? what : `Cannot ${what}`;
+}
+
 /**
  * A short description of a received value, for error messages.
  *
@@ -70,7 +75,7 @@ export function checkTimeout(what: string, timeout: unknown, name: string = "tim
   if (timeout === null || timeout === undefined) return Infinity;
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new TypeError(
-      `Cannot ${what}: '${name}' must be a number or null, received ${describe(timeout)}`,
+      `${cannot(what)}: '${name}' must be a number or null, received ${describe(timeout)}`,
     );
   }
   return timeout < 0 ? 0 : timeout;
@@ -99,7 +104,7 @@ export function checkBlockTimeout(what: string, block: unknown, timeout: unknown
   }
   if (block !== undefined && typeof block !== "boolean") {
     throw new TypeError(
-      `Cannot ${what}: 'block' must be a boolean or { block, timeout }, received ${
+      `${cannot(what)}: 'block' must be a boolean or { block, timeout }, received ${
         describe(block)
       }`,
     );
@@ -164,7 +169,7 @@ export function checkInteger(
   const max = bounds.max ?? 0x7fffffff;
   if (typeof value !== "number") {
     throw new TypeError(
-      `Cannot ${what}: '${name}' must be an integer, received ${describe(value)}`,
+      `${cannot(what)}: '${name}' must be an integer, received ${describe(value)}`,
     );
   }
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -175,7 +180,7 @@ export function checkInteger(
       : `an integer >= ${min}`;
     const hint = bounds.hint === undefined ? "" : ` ${bounds.hint}`;
     throw new RangeError(
-      `Cannot ${what}: '${name}' must be ${range}${hint}, received ${describe(value)}`,
+      `${cannot(what)}: '${name}' must be ${range}${hint}, received ${describe(value)}`,
     );
   }
   return value;

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { describe } from "../args.ts";
 import { CHUNK_TIME_WEIGHT, movingAverage } from "./dispatch_policy.ts";
 
 /** A named chunking strategy. See the module documentation for each. */
@@ -328,8 +329,4 @@ function positiveInt(value: number, name: string): number {
     );
   }
   return value;
-}
-
-function describe(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(value);
 }

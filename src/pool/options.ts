@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger } from "../args.ts";
 import { checkContext, getStartMethod } from "../process/start_method.ts";
 import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context, ResourceLimits } from "../runtime/types.ts";
@@ -49,10 +50,6 @@ export interface PoolOptions {
 /** Chunk size of `map`-like calls: a positive integer or a strategy name. */
 export type Chunksize = number | ChunkStrategy;
 
-function received(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
 /**
  * Check a positive integer option.
  *
@@ -60,6 +57,7 @@ function received(value: unknown): string {
  * @param what What is being done.
  * @param name The option's name.
  * @returns The value.
+ * @throws {TypeError} When it is not a number.
  * @throws {RangeError} When it is not a positive integer.
  * @example
  * ```ts
@@ -68,12 +66,7 @@ function received(value: unknown): string {
  * ```
  */
 export function positiveInteger(value: unknown, what: string, name: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(
-      `${what}: '${name}' must be a positive integer, received ${received(value)}`,
-    );
-  }
-  return value;
+  return checkInteger(what, name, value, { min: 1 });
 }
 
 /**

@@ -24,8 +24,8 @@ for (const context of CONTEXTS) {
       assert.throws(() => new Pool(-2), RangeError);
     });
 
-    it("new Pool({ processes: '2' }) (a string) throws RangeError", () => {
-      assert.throws(() => new Pool({ processes: "2" as unknown as number, context }), RangeError);
+    it("new Pool({ processes: '2' }) (a string) throws TypeError", () => {
+      assert.throws(() => new Pool({ processes: "2" as unknown as number, context }), TypeError);
     });
 
     for (const maxtasksperchild of [0, -1, 2.5, NaN]) {

@@ -177,7 +177,7 @@ describe("planChunks()", () => {
     assert.throws(
       () => planChunks("fast" as ChunkStrategy, 10, 2),
       (e: unknown) =>
-        e instanceof TypeError && /must be a positive integer or one of .*"auto".*"fast"/
+        e instanceof TypeError && /must be a positive integer or one of .*"auto".*'fast'/
           .test(e.message),
     );
     assert.throws(() => planChunks(0, 10, 2), /'chunksize' must be a positive integer, received 0/);

@@ -30,7 +30,7 @@ describe("Pool resourceLimits validation", () => {
     ],
     [{ maxOldGenerationSizeMb: -5 }, /received -5/, RangeError],
     [{ maxOldGenerationSizeMb: 1.5 }, /received 1.5/, RangeError],
-    [{ maxOldGenerationSizeMb: "64" }, /received "64"/, RangeError],
+    [{ maxOldGenerationSizeMb: "64" }, /received '64'/, TypeError],
     [{ maxOldGenerationSizeMb: Number.NaN }, /received NaN/, RangeError],
   ];
   for (const [value, message, kind] of cases) {
