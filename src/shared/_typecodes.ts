@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe } from "../sync/_args.ts";
+import { describe } from "../args.ts";
 
 /** Python's typecodes: signed/unsigned 8, 16, 32, 32 (`l`, `L`), 64-bit integers; float, double. */
 export type Typecode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d";

@@ -51,7 +51,7 @@ describe("Value and SharedArray (in one thread)", () => {
     assert.throws(() => new Value("i", 0, { lock: 1 as unknown as boolean }), TypeError);
     assert.throws(() => new SharedArray("z" as Typecode, 1), TypeError);
     assert.throws(() => new SharedArray("i", -1), RangeError);
-    assert.throws(() => new SharedArray("i", 1.5), TypeError);
+    assert.throws(() => new SharedArray("i", 1.5), RangeError);
     assert.throws(() => new SharedArray("i", null as unknown as number), TypeError);
   });
 
