@@ -35,20 +35,6 @@ type WaitAsyncFn = (
 
 const nativeWaitAsync = (Atomics as unknown as { waitAsync?: WaitAsyncFn }).waitAsync;
 
-/**
- * Whether this runtime has `Atomics.waitAsync` (otherwise async waits poll).
- *
- * @returns True where the async waits are wake-ups rather than polling.
- * @example
- * ```ts
- * import { hasNativeWaitAsync } from "./atomics_wait.ts";
- * console.log(hasNativeWaitAsync());
- * ```
- */
-export function hasNativeWaitAsync(): boolean {
-  return nativeWaitAsync !== undefined;
-}
-
 function keepAlive(timeout: number): () => void {
   if (timeout === Infinity) {
     const id = setInterval(() => {}, MAX_TIMER_MS);

@@ -153,7 +153,7 @@ export function unlock(i32: Int32Array, at: number): boolean {
   }
 }
 
-/** What `Condition` needs from its lock (a `Lock` or an `RLock` held here): `Kind.internals`. */
+/** What `Condition` needs from its lock (a `Lock` or an `RLock` held here). */
 export interface LockInternals {
   /** Whether `owner` holds the lock. */
   isOwned(owner: number): boolean;
@@ -165,4 +165,38 @@ export interface LockInternals {
   acquireAs(owner: number, ms: number): Algorithm<boolean>;
   /** `release()` on behalf of `owner`. */
   releaseAs(owner: number): void;
+}
+
+/** Cells of a `Lock` or `RLock`: the mutex, then the recursion count (0 for a `Lock`). */
+export const LOCK_CELLS = MUTEX_CELLS + 1;
+
+/**
+ * The `LockInternals` of a `Lock` or `RLock` (`Kind.internals`).
+ *
+ * @param cells Its cells (`LOCK_CELLS`).
+ * @param ops Its `acquire` and `release` operations.
+ * @returns The internals.
+ */
+export function lockInternals(
+  cells: Int32Array,
+  ops: {
+    acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean>;
+    release(cells: Int32Array, owner: number): void;
+  },
+): LockInternals {
+  return {
+    isOwned: (owner) => holds(cells, 0, owner),
+    releaseSave() {
+      const count = Atomics.exchange(cells, MUTEX_CELLS, 0);
+      unlock(cells, 0);
+      return count;
+    },
+    *acquireRestore(owner, saved) {
+      yield* lock(cells, 0, owner, Infinity);
+      Atomics.store(cells, MUTEX_CELLS, saved);
+      return true;
+    },
+    acquireAs: (owner, ms) => ops.acquire(cells, owner, ms),
+    releaseAs: (owner) => ops.release(cells, owner),
+  };
 }

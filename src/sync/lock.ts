@@ -7,7 +7,7 @@
 import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { acquire, holds, lock, type LockInternals, MUTEX_CELLS, unlock } from "../share/mutex.ts";
+import { acquire, LOCK_CELLS, lockInternals, unlock } from "../share/mutex.ts";
 
 /** The lock's operations, for its own thread, its threads and its child processes alike. */
 const OPS = {
@@ -18,13 +18,7 @@ const OPS = {
   locked: (cells: Int32Array): boolean => Atomics.load(cells, 0) !== 0,
 };
 
-const LOCK = cellsKind("Lock", OPS, (cells): LockInternals => ({
-  isOwned: (owner) => holds(cells, 0, owner),
-  releaseSave: () => Number(unlock(cells, 0)),
-  acquireRestore: (owner) => lock(cells, 0, owner, Infinity),
-  acquireAs: (owner, ms) => acquire(cells, 0, owner, ms),
-  releaseAs: () => OPS.release(cells),
-}));
+const LOCK = cellsKind("Lock", OPS, (cells) => lockInternals(cells, OPS));
 
 /**
  * A lock: once acquired, others block until it is released; any thread or
@@ -64,7 +58,7 @@ export class Lock {
 
   /** Create an unlocked lock. */
   constructor() {
-    this.#handle = adopted() ?? Handle.local(LOCK, newCells(MUTEX_CELLS));
+    this.#handle = adopted() ?? Handle.local(LOCK, newCells(LOCK_CELLS));
   }
 
   /**

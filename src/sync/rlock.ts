@@ -8,7 +8,7 @@ import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { type Algorithm } from "../share/drive.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { acquire, holds, lock, type LockInternals, MUTEX_CELLS, unlock } from "../share/mutex.ts";
+import { acquire, holds, LOCK_CELLS, lockInternals, MUTEX_CELLS, unlock } from "../share/mutex.ts";
 
 /** Cell of the recursion count, after the mutex's cells. */
 const COUNT = MUTEX_CELLS;
@@ -33,21 +33,7 @@ const OPS = {
   locked: (cells: Int32Array): boolean => Atomics.load(cells, 0) !== 0,
 };
 
-const RLOCK = cellsKind("RLock", OPS, (cells): LockInternals => ({
-  isOwned: (owner) => holds(cells, 0, owner),
-  releaseSave: () => {
-    const count = Atomics.exchange(cells, COUNT, 0);
-    unlock(cells, 0);
-    return count;
-  },
-  acquireRestore: function* (owner, saved) {
-    yield* lock(cells, 0, owner, Infinity);
-    Atomics.store(cells, COUNT, saved);
-    return true;
-  },
-  acquireAs: (owner, ms) => OPS.acquire(cells, owner, ms),
-  releaseAs: (owner) => OPS.release(cells, owner),
-}));
+const RLOCK = cellsKind("RLock", OPS, (cells) => lockInternals(cells, OPS));
 
 /**
  * A recursive lock: the thread or process that holds it may acquire it again,
@@ -70,7 +56,7 @@ export class RLock {
 
   /** Create an unlocked recursive lock. */
   constructor() {
-    this.#handle = adopted() ?? Handle.local(RLOCK, newCells(MUTEX_CELLS + 1));
+    this.#handle = adopted() ?? Handle.local(RLOCK, newCells(LOCK_CELLS));
   }
 
   /**
