@@ -35,13 +35,14 @@ type WaitAsyncFn = (
 
 const nativeWaitAsync = (Atomics as unknown as { waitAsync?: WaitAsyncFn }).waitAsync;
 
-function keepAlive(timeout: number): () => void {
-  if (timeout === Infinity) {
-    const id = setInterval(() => {}, MAX_TIMER_MS);
-    return () => clearInterval(id);
-  }
-  const id = setTimeout(() => {}, Math.min(MAX_TIMER_MS, Math.ceil(timeout) + 50));
-  return () => clearTimeout(id);
+/**
+ * Keep the event loop alive until the returned function is called. Not a
+ * timer of the wait's length: Node 20 may deliver a timed-out `waitAsync`
+ * well after its timeout, and the loop must not end before it does.
+ */
+function keepAlive(): () => void {
+  const id = setInterval(() => {}, MAX_TIMER_MS);
+  return () => clearInterval(id);
 }
 
 function pollCell(
@@ -93,7 +94,7 @@ export function waitCellAsync(
   const result = nativeWaitAsync(i32, index, value, timeout === Infinity ? undefined : timeout);
   if (!result.async) return Promise.resolve(result.value);
   if (!alive) return result.value;
-  const release = keepAlive(timeout);
+  const release = keepAlive();
   return result.value.then((outcome) => {
     release();
     return outcome;

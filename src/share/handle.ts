@@ -3,7 +3,7 @@
  * event, condition, barrier, value, array, queue, pipe end) declares its
  * operations once, in an object of functions over its state:
  *
- * ```ts
+ * ```ts ignore
  * const LOCK_OPS = {
  *   *acquire(cells: Int32Array, owner: number, ms: number) { ... },  // may wait
  *   locked: (cells: Int32Array) => Atomics.load(cells, 0) !== 0,     // answers at once

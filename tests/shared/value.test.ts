@@ -1,11 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import type { Context } from "../../src/runtime/types.ts";
-import { SharedArray, type Typecode, Value } from "../../src/shared/mod.ts";
-import { Lock, RLock } from "../../src/sync/mod.ts";
-
-const CONTEXTS: readonly Context[] = ["thread", "process"];
+import { Lock, Pool, RLock, SharedArray, type Typecode, Value } from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
 describe("Value and SharedArray (in one thread)", () => {
   it("Value holds each typecode's values, wrapping like C", () => {

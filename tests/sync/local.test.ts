@@ -1,17 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { BrokenBarrierError, ProcessError } from "../../src/errors.ts";
 import {
   Barrier,
   BoundedSemaphore,
+  BrokenBarrierError,
   Condition,
   Event,
   Lock,
+  ProcessError,
   RLock,
   Semaphore,
   withLock,
   withLockSync,
-} from "../../src/sync/mod.ts";
+} from "../../mod.ts";
 
 describe("Lock (in one thread)", () => {
   it("Lock.acquire() takes a free lock; acquire(false) returns false at once when taken", async () => {
