@@ -23,8 +23,11 @@
  *   so the thread and process versions cannot drift and the compiler checks
  *   every name (`keyof` the operations object).
  *
- * A handle received by a child process passes on to its own workers the same
- * way for every class (`marker.ts`).
+ * A class keeps its handle in `#handle` (`adopted() ?? Handle.local(...)` in
+ * its constructor) and, in a `static {}` block, calls `shareable()` (how its
+ * objects travel) and `defineShared()` (how they are revived). A handle
+ * received by a child process passes on to its own workers, processes or
+ * threads, the same way for every class (`marker.ts`).
  *
  * @module
  */
