@@ -36,26 +36,13 @@ type WaitAsyncFn = (
 const nativeWaitAsync = (Atomics as unknown as { waitAsync?: WaitAsyncFn }).waitAsync;
 
 /**
- * Whether this runtime has `Atomics.waitAsync` (otherwise async waits poll).
- *
- * @returns True where the async waits are wake-ups rather than polling.
- * @example
- * ```ts
- * import { hasNativeWaitAsync } from "./atomics_wait.ts";
- * console.log(hasNativeWaitAsync());
- * ```
+ * Keep the event loop alive until the returned function is called. Not a
+ * timer of the wait's length: Node 20 may deliver a timed-out `waitAsync`
+ * well after its timeout, and the loop must not end before it does.
  */
-export function hasNativeWaitAsync(): boolean {
-  return nativeWaitAsync !== undefined;
-}
-
-function keepAlive(timeout: number): () => void {
-  if (timeout === Infinity) {
-    const id = setInterval(() => {}, MAX_TIMER_MS);
-    return () => clearInterval(id);
-  }
-  const id = setTimeout(() => {}, Math.min(MAX_TIMER_MS, Math.ceil(timeout) + 50));
-  return () => clearTimeout(id);
+function keepAlive(): () => void {
+  const id = setInterval(() => {}, MAX_TIMER_MS);
+  return () => clearInterval(id);
 }
 
 function pollCell(
@@ -107,7 +94,7 @@ export function waitCellAsync(
   const result = nativeWaitAsync(i32, index, value, timeout === Infinity ? undefined : timeout);
   if (!result.async) return Promise.resolve(result.value);
   if (!alive) return result.value;
-  const release = keepAlive(timeout);
+  const release = keepAlive();
   return result.value.then((outcome) => {
     release();
     return outcome;

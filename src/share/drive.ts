@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { remainingMs } from "../args.ts";
 import { waitCellAsync, waitCellSync } from "../runtime/atomics_wait.ts";
 import { parkLifelines } from "./owner.ts";
 
@@ -43,8 +44,33 @@ export function cell(i32: Int32Array, index: number, value: number, deadline: nu
   return { i32, index, value, deadline };
 }
 
-function remainingMs(deadline: number): number {
-  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+/** How a step ended: what the generator receives, or what is thrown into it. */
+type Outcome = { readonly value: unknown } | { readonly error: unknown };
+
+function resume<R>(algorithm: Algorithm<R>, outcome: Outcome): IteratorResult<Step, R> {
+  return "error" in outcome ? algorithm.throw(outcome.error) : algorithm.next(outcome.value);
+}
+
+function callSync(call: () => unknown, what: string): Outcome {
+  try {
+    const value = call();
+    if (!(value instanceof Promise)) return { value };
+    value.catch(() => {});
+    throw new TypeError(
+      `Cannot run ${what}: a function passed to it returned a promise, which a blocking ` +
+        "call cannot await; use the async form",
+    );
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function callAsync(call: () => unknown): Promise<Outcome> {
+  try {
+    return { value: await call() };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /**
@@ -56,31 +82,18 @@ function remainingMs(deadline: number): number {
  * @throws {TypeError} When user code returns a promise (it can't be awaited here).
  */
 export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
-  let input: unknown = undefined;
-  let failure: { error: unknown } | undefined;
-  for (;;) {
-    const next = failure === undefined ? algorithm.next(input) : algorithm.throw(failure.error);
-    failure = undefined;
-    if (next.done) return next.value;
+  let next = algorithm.next();
+  while (!next.done) {
     const step = next.value;
     if ("call" in step) {
-      try {
-        input = step.call();
-        if (input instanceof Promise) {
-          input.catch(() => {});
-          throw new TypeError(
-            `Cannot run ${what}: a function passed to it returned a promise, which a blocking ` +
-              "call cannot await; use the async form",
-          );
-        }
-      } catch (error) {
-        failure = { error };
-      }
+      next = resume(algorithm, callSync(step.call, what));
     } else {
       parkLifelines(); // a thread blocked here still counts as alive
-      input = waitCellSync(step.i32, step.index, step.value, remainingMs(step.deadline), what);
+      const ms = remainingMs(step.deadline);
+      next = algorithm.next(waitCellSync(step.i32, step.index, step.value, ms, what));
     }
   }
+  return next.value;
 }
 
 /**
@@ -92,22 +105,15 @@ export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
  * @returns The algorithm's result.
  */
 export async function runAsync<R>(algorithm: Algorithm<R>, alive: boolean = true): Promise<R> {
-  let input: unknown = undefined;
-  let failure: { error: unknown } | undefined;
-  for (;;) {
-    const next = failure === undefined ? algorithm.next(input) : algorithm.throw(failure.error);
-    failure = undefined;
-    if (next.done) return next.value;
+  let next = algorithm.next();
+  while (!next.done) {
     const step = next.value;
     if ("call" in step) {
-      try {
-        input = await step.call();
-      } catch (error) {
-        failure = { error };
-      }
+      next = resume(algorithm, await callAsync(step.call));
     } else {
       const ms = remainingMs(step.deadline);
-      input = await waitCellAsync(step.i32, step.index, step.value, ms, alive);
+      next = algorithm.next(await waitCellAsync(step.i32, step.index, step.value, ms, alive));
     }
   }
+  return next.value;
 }

@@ -3,7 +3,7 @@
  * event, condition, barrier, value, array, queue, pipe end) declares its
  * operations once, in an object of functions over its state:
  *
- * ```ts
+ * ```ts ignore
  * const LOCK_OPS = {
  *   *acquire(cells: Int32Array, owner: number, ms: number) { ... },  // may wait
  *   locked: (cells: Int32Array) => Atomics.load(cells, 0) !== 0,     // answers at once
@@ -23,14 +23,22 @@
  *   so the thread and process versions cannot drift and the compiler checks
  *   every name (`keyof` the operations object).
  *
- * A handle received by a child process passes on to its own workers the same
- * way for every class (`marker.ts`).
+ * A class keeps its handle in `#handle` (`adopted() ?? Handle.local(...)` in
+ * its constructor) and, in a `static {}` block, calls `shareable()` (how its
+ * objects travel) and `defineShared()` (how they are revived). A handle
+ * received by a child process passes on to its own workers, processes or
+ * threads, the same way for every class (`marker.ts`).
  *
  * @module
  */
 import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
-import type { SharedMarker } from "../transport/shareable.ts";
+import {
+  decodeShared,
+  encodeShared,
+  SHAREABLE,
+  type SharedMarker,
+} from "../transport/shareable.ts";
 import { type Algorithm, runAsync, runSync } from "./drive.ts";
 import { marker, registerPrimitive } from "./marker.ts";
 import { ownerId } from "./owner.ts";
@@ -62,8 +70,42 @@ export interface Kind<S, O extends Operations<S>> {
   readonly ops: O;
   /** What of the state crosses to a thread (shared memory; structured-cloneable). */
   share(state: S): unknown;
-  /** The state again, on the other side of `share()`. */
-  adopt(shared: unknown): S;
+  /** The state again, on the other side of `share()`; `extra` is the marker's (revived). */
+  adopt(shared: unknown, extra?: unknown): S;
+  /** What other classes may use of a state held here (a `Condition`, of its lock's). */
+  internals?(state: S): unknown;
+}
+
+/**
+ * The kind of a class whose state is one `Int32Array` of shared cells.
+ *
+ * @param tag The class name.
+ * @param ops Its operations.
+ * @param internals What other classes may use of its cells.
+ * @returns The kind.
+ */
+export function cellsKind<O extends Operations<Int32Array>>(
+  tag: string,
+  ops: O,
+  internals?: (cells: Int32Array) => unknown,
+): Kind<Int32Array, O> {
+  return {
+    tag,
+    ops,
+    share: (cells) => cells.buffer,
+    adopt: (buffer) => new Int32Array(buffer as SharedArrayBuffer),
+    internals,
+  };
+}
+
+/**
+ * New shared cells, all 0.
+ *
+ * @param count How many.
+ * @returns The view.
+ */
+export function newCells(count: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(count * 4));
 }
 
 function isAlgorithm(value: unknown): value is Algorithm<unknown> {
@@ -114,6 +156,12 @@ export class Handle<S, O extends Operations<S>> {
     return this.#state;
   }
 
+  /** The kind's `internals()` of a state held here (else undefined). */
+  internals(): unknown {
+    const state = this.#state;
+    return state === undefined ? undefined : this.#kind.internals?.(state);
+  }
+
   /**
    * Run an operation without blocking the thread.
    *
@@ -152,7 +200,8 @@ export class Handle<S, O extends Operations<S>> {
    *
    * @param object The public object this handle belongs to.
    * @param context Where it goes.
-   * @param extra Whatever else the other side needs (cloneable).
+   * @param extra Whatever else the other side needs: cloneable, or shareable
+   *   objects (a value's lock), which travel as markers of their own.
    * @returns The marker.
    */
   marker(object: object, context: Context, extra?: unknown): SharedMarker {
@@ -160,10 +209,10 @@ export class Handle<S, O extends Operations<S>> {
     const state = this.#state;
     return marker(object, context, {
       tag: kind.tag,
-      cells: state === undefined ? undefined : kind.share(state),
+      cells: state === undefined || context !== "thread" ? undefined : kind.share(state),
       remote: this.#remote,
       methods: () => serve(kind, state!),
-      extra,
+      extra: encodeShared(extra, context),
     });
   }
 }
@@ -205,9 +254,56 @@ export function defineShared<S, O extends Operations<S>>(
   };
   registerPrimitive(
     kind.tag,
-    (cells, extra) => build(Handle.local(kind, kind.adopt(cells)), extra),
-    (remote, extra) => build(Handle.remote(kind, remote), extra),
+    (cells, raw) => {
+      const extra = decodeShared(raw);
+      return build(Handle.local(kind, kind.adopt(cells, extra)), extra);
+    },
+    (remote, extra) => build(Handle.remote(kind, remote), decodeShared(extra)),
   );
+}
+
+const HANDLE: unique symbol = Symbol("@seed/multiprocessing.handle");
+
+/**
+ * Make a class's objects travel as markers of their handle: sets
+ * `[SHAREABLE]` on its prototype (isolatedDeclarations can't emit a method
+ * with a computed name), so call it in a `static {}` block, where `#handle`
+ * can be read.
+ *
+ * @param Class The class.
+ * @param handle Reads an object's handle.
+ * @param extra What else an object's marker carries (see `Handle.marker()`).
+ */
+export function shareable<T extends object>(
+  Class: { readonly prototype: T },
+  // deno-lint-ignore no-explicit-any
+  handle: (object: T) => Handle<any, any>,
+  extra?: (object: T, context: Context) => unknown,
+): void {
+  Object.defineProperties(Class.prototype, {
+    [SHAREABLE]: {
+      value(this: T, context: Context): SharedMarker {
+        return handle(this).marker(this, context, extra?.(this, context));
+      },
+    },
+    [HANDLE]: {
+      value(this: T) {
+        return handle(this);
+      },
+    },
+  });
+}
+
+/**
+ * The handle of an object of a `shareable()` class.
+ *
+ * @param object Anything.
+ * @returns Its handle, or undefined for other values.
+ */
+export function handleOf(object: unknown): Handle<unknown, Operations<unknown>> | undefined {
+  const get = (object as { [HANDLE]?: () => Handle<unknown, Operations<unknown>> } | null)
+    ?.[HANDLE];
+  return typeof get === "function" ? get.call(object) : undefined;
 }
 
 /**

@@ -1,10 +1,8 @@
 /**
- * Markers of the sync primitives and shared values: what crosses to a worker
- * in place of the object, and how the other side revives it.
- *
- * - to a thread: the object's `SharedArrayBuffer` (shared memory), plus the
- *   counter that numbers threads (see `_owner.ts`);
- * - to a child process: the id under which the parent serves the object.
+ * Markers of shared objects: what crosses to a worker in place of the object
+ * (to a thread: its shared memory and the table that numbers threads, see
+ * `owner.ts`; to a child process: the id its owner serves it under), and how
+ * the other side revives it.
  *
  * @module
  */

@@ -4,11 +4,12 @@
  * the owner's id recorded in `i32[at + 1]`.
  *
  * A holder that has ended (a child process, or a worker thread: see
- * `_owner.ts`) can't release it; a waiter checks the holder every 100 ms and
+ * `owner.ts`) can't release it; a waiter checks the holder every 100 ms and
  * releases such a lock, as the OS releases a dead process's file locks.
  *
  * @module
  */
+import { deadlineAfter } from "../args.ts";
 import { type Algorithm, cell } from "./drive.ts";
 import { holderGone, LIVENESS_MS, ownerGone } from "./liveness.ts";
 
@@ -43,6 +44,38 @@ export function tryLock(i32: Int32Array, at: number, owner: number): boolean {
   if (Atomics.compareExchange(i32, at, 0, 1) !== 0) return false;
   Atomics.store(i32, at + 1, owner);
   return true;
+}
+
+/**
+ * Whether `owner` holds the mutex.
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param owner An owner id.
+ * @returns True when it is locked by `owner`.
+ */
+export function holds(i32: Int32Array, at: number, owner: number): boolean {
+  return Atomics.load(i32, at) !== 0 && Atomics.load(i32, at + 1) === owner;
+}
+
+/**
+ * `Lock.acquire()`: take the mutex at once if free, else wait `ms` at most
+ * (0: not at all).
+ *
+ * @param i32 The shared view.
+ * @param at The mutex's first cell.
+ * @param owner Who takes it.
+ * @param ms Milliseconds, or `Infinity`.
+ * @returns Whether it was taken.
+ */
+export function* acquire(
+  i32: Int32Array,
+  at: number,
+  owner: number,
+  ms: number,
+): Algorithm<boolean> {
+  if (tryLock(i32, at, owner)) return true;
+  return ms !== 0 && (yield* lock(i32, at, owner, deadlineAfter(ms)));
 }
 
 /**
@@ -120,7 +153,7 @@ export function unlock(i32: Int32Array, at: number): boolean {
   }
 }
 
-/** What `Condition` needs from its lock (a `Lock` or an `RLock`). */
+/** What `Condition` needs from its lock (a `Lock` or an `RLock` held here). */
 export interface LockInternals {
   /** Whether `owner` holds the lock. */
   isOwned(owner: number): boolean;
@@ -134,5 +167,36 @@ export interface LockInternals {
   releaseAs(owner: number): void;
 }
 
-/** Key of the method that returns a lock's `LockInternals` (undefined for a proxy). */
-export const LOCK_INTERNALS: unique symbol = Symbol("@seed/multiprocessing.lockInternals");
+/** Cells of a `Lock` or `RLock`: the mutex, then the recursion count (0 for a `Lock`). */
+export const LOCK_CELLS = MUTEX_CELLS + 1;
+
+/**
+ * The `LockInternals` of a `Lock` or `RLock` (`Kind.internals`).
+ *
+ * @param cells Its cells (`LOCK_CELLS`).
+ * @param ops Its `acquire` and `release` operations.
+ * @returns The internals.
+ */
+export function lockInternals(
+  cells: Int32Array,
+  ops: {
+    acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean>;
+    release(cells: Int32Array, owner: number): void;
+  },
+): LockInternals {
+  return {
+    isOwned: (owner) => holds(cells, 0, owner),
+    releaseSave() {
+      const count = Atomics.exchange(cells, MUTEX_CELLS, 0);
+      unlock(cells, 0);
+      return count;
+    },
+    *acquireRestore(owner, saved) {
+      yield* lock(cells, 0, owner, Infinity);
+      Atomics.store(cells, MUTEX_CELLS, saved);
+      return true;
+    },
+    acquireAs: (owner, ms) => ops.acquire(cells, owner, ms),
+    releaseAs: (owner) => ops.release(cells, owner),
+  };
+}

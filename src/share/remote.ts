@@ -1,22 +1,12 @@
 /**
  * The process context (Python's Manager design): a child process cannot share
- * memory with its parent, so a primitive passed to a child stays in the parent,
- * which serves it over the IPC channel (`src/transport/rpc.ts`); the child
- * gets an object of the same class whose methods are requests to the parent.
- *
- * - `serve()` (parent side) registers an object's RPC methods once and
- *   returns its id; `served()` finds it again (an object that comes back to
- *   its owner is the original, not a proxy);
- * - `Remote` (child side) calls the parent on the child's behalf, passing the
- *   child's owner id first: through the IPC channel for the async forms, and
- *   through the synchronous channel (`src/runtime/sync_channel.ts`) for the
- *   blocking `...Sync` forms, the synchronous queries (`locked()`,
- *   `Value.value`, ...) and the calls that return nothing (`release()`, ...),
- *   which therefore throw in the child as they would in the parent.
- *
- * The two channels are not ordered with each other: a child that starts an
- * async call (say `v.set(1)`) and, without awaiting it, makes a synchronous
- * one (`v.value`) may see the second served first.
+ * memory with its parent, so an object passed to a child stays in the parent,
+ * which serves its operations over IPC (`serve()`, `src/transport/rpc.ts`);
+ * the child's object of the same class calls them through a `Remote`: over
+ * the IPC channel for the async forms, over the synchronous channel
+ * (`src/runtime/sync_channel.ts`) for the blocking forms and queries. The two
+ * channels are not ordered with each other: an async call not yet awaited
+ * may be served after a later synchronous one.
  *
  * @module
  */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe } from "../sync/_args.ts";
+import { describe } from "../args.ts";
 
 /** Python's typecodes: signed/unsigned 8, 16, 32, 32 (`l`, `L`), 64-bit integers; float, double. */
 export type Typecode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q" | "f" | "d";
@@ -13,42 +13,38 @@ export type Typecode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q"
 /** The JavaScript type of a typecode's values: `bigint` for `q`/`Q`, else `number`. */
 export type ValueOf<T extends Typecode> = T extends "q" | "Q" ? bigint : number;
 
-type IntArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+type IntArrayClass =
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor;
 
-interface Kind {
-  readonly bytes: number;
-  readonly view: (buffer: SharedArrayBuffer) => IntArray;
-  readonly float?: "f32" | "f64";
-  readonly big?: boolean;
-}
-
-const KINDS: Record<Typecode, Kind> = {
-  b: { bytes: 1, view: (b) => new Int8Array(b) },
-  B: { bytes: 1, view: (b) => new Uint8Array(b) },
-  h: { bytes: 2, view: (b) => new Int16Array(b) },
-  H: { bytes: 2, view: (b) => new Uint16Array(b) },
-  i: { bytes: 4, view: (b) => new Int32Array(b) },
-  I: { bytes: 4, view: (b) => new Uint32Array(b) },
-  l: { bytes: 4, view: (b) => new Int32Array(b) },
-  L: { bytes: 4, view: (b) => new Uint32Array(b) },
-  q: { bytes: 8, view: (b) => new BigInt64Array(b), big: true },
-  Q: { bytes: 8, view: (b) => new BigUint64Array(b), big: true },
-  f: { bytes: 4, view: (b) => new Int32Array(b), float: "f32" },
-  d: { bytes: 8, view: (b) => new BigInt64Array(b), float: "f64" },
+/**
+ * Each typecode's integer view and, for floats, the float type its bits are:
+ * a float is read and written through an integer view of the same bytes.
+ */
+const KINDS: Record<Typecode, readonly [IntArrayClass, Float32ArrayConstructor?]> = {
+  b: [Int8Array],
+  B: [Uint8Array],
+  h: [Int16Array],
+  H: [Uint16Array],
+  i: [Int32Array],
+  I: [Uint32Array],
+  l: [Int32Array],
+  L: [Uint32Array],
+  q: [BigInt64Array],
+  Q: [BigUint64Array],
+  f: [Int32Array, Float32Array],
+  d: [BigInt64Array, Float64Array as unknown as Float32ArrayConstructor],
 };
 
-const f32 = new Float32Array(1);
-const f32bits = new Int32Array(f32.buffer);
-const f64 = new Float64Array(1);
-const f64bits = new BigInt64Array(f64.buffer);
+function isBig(Int: IntArrayClass): boolean {
+  return Int === BigInt64Array || Int === BigUint64Array;
+}
 
 /** Typed, atomic access to the elements of one buffer. */
 export interface Elements {
@@ -87,17 +83,18 @@ export function checkTypecode(what: string, typecode: unknown): Typecode {
  * @throws {TypeError} For a value of the wrong type.
  */
 export function toStored(what: string, typecode: Typecode, value: unknown): number | bigint {
-  const kind = KINDS[typecode];
-  if (kind.big === true) {
+  const [Int, Float] = KINDS[typecode];
+  const big = isBig(Int) && Float === undefined;
+  if (big) {
     if (typeof value === "bigint") return value;
     if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
   } else if (typeof value === "number") {
     return value;
-  } else if (typeof value === "bigint" && kind.float === undefined) {
+  } else if (typeof value === "bigint" && Float === undefined) {
     return Number(value);
   }
   throw new TypeError(
-    `Cannot ${what}: typecode '${typecode}' holds ${kind.big ? "bigints" : "numbers"}, ` +
+    `Cannot ${what}: typecode '${typecode}' holds ${big ? "bigints" : "numbers"}, ` +
       `received ${describe(value)}`,
   );
 }
@@ -115,34 +112,24 @@ export function elements(
   length: number,
   buffer?: SharedArrayBuffer,
 ): Elements {
-  const kind = KINDS[typecode];
-  const sab = buffer ?? new SharedArrayBuffer(Math.max(1, length) * kind.bytes);
-  const view = kind.view(sab) as unknown as { [i: number]: number | bigint };
-  const a = view as unknown as Int32Array;
-  const big = view as unknown as BigInt64Array;
-  let get: (i: number) => number | bigint;
-  let set: (i: number, v: number | bigint) => void;
-  if (kind.float === "f32") {
-    get = (i) => {
-      f32bits[0] = Atomics.load(a, i);
-      return f32[0];
-    };
-    set = (i, v) => {
-      f32[0] = v as number;
-      Atomics.store(a, i, f32bits[0]);
-    };
-  } else if (kind.float === "f64") {
-    get = (i) => {
-      f64bits[0] = Atomics.load(big, i);
-      return f64[0];
-    };
-    set = (i, v) => {
-      f64[0] = v as number;
-      Atomics.store(big, i, f64bits[0]);
-    };
-  } else {
-    get = (i) => Atomics.load(a, i);
-    set = (i, v) => void Atomics.store(a, i, v as number);
+  const [Int, Float] = KINDS[typecode];
+  const sab = buffer ?? new SharedArrayBuffer(Math.max(1, length) * Int.BYTES_PER_ELEMENT);
+  // One signature for Atomics over every view (their element types differ).
+  const view = new (Int as Int32ArrayConstructor)(sab);
+  if (Float === undefined) {
+    const get = (i: number): number | bigint => Atomics.load(view, i);
+    const set = (i: number, v: number | bigint): void => void Atomics.store(view, i, v as number);
+    return { typecode, length, buffer: sab, get, set };
   }
+  const float = new Float(1);
+  const bits = new (Int as Int32ArrayConstructor)(float.buffer);
+  const get = (i: number): number => {
+    bits[0] = Atomics.load(view, i);
+    return float[0];
+  };
+  const set = (i: number, v: number | bigint): void => {
+    float[0] = v as number;
+    Atomics.store(view, i, bits[0]);
+  };
   return { typecode, length, buffer: sab, get, set };
 }

@@ -4,16 +4,8 @@
  *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
-import {
-  decodeShared,
-  encodeShared,
-  SHAREABLE,
-  type SharedMarker,
-} from "../transport/shareable.ts";
-import { describe } from "../sync/_args.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
+import { checkInteger, describe } from "../args.ts";
+import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import type { Lock } from "../sync/lock.ts";
 import type { RLock } from "../sync/rlock.ts";
 import {
@@ -24,32 +16,21 @@ import {
   type Typecode,
   type ValueOf,
 } from "./_typecodes.ts";
-import { lockOption, type SharedOptions } from "./value.ts";
+import {
+  ELEMENT_OPS,
+  type ElementsExtra,
+  elementsKind,
+  lockOption,
+  type SharedOptions,
+  theLock,
+} from "./value.ts";
 
-let reviving:
-  | {
-    from: SharedArrayBuffer | Remote;
-    typecode: Typecode;
-    length: number;
-    lock: Lock | RLock | undefined;
-  }
-  | undefined;
-
+const ARRAY = elementsKind("SharedArray");
 const INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
   if (typeof sizeOrValues === "number") {
-    if (!Number.isInteger(sizeOrValues)) {
-      throw new TypeError(
-        `Cannot create SharedArray: 'size' must be an integer, received ${sizeOrValues}`,
-      );
-    }
-    if (sizeOrValues < 0 || sizeOrValues > 2 ** 30) {
-      throw new RangeError(
-        `Cannot create SharedArray: 'size' must be from 0 to 2^30, received ${sizeOrValues}`,
-      );
-    }
-    return { length: sizeOrValues };
+    return { length: checkInteger("create SharedArray", "size", sizeOrValues, { max: 2 ** 30 }) };
   }
   if (
     sizeOrValues !== null && typeof sizeOrValues === "object" &&
@@ -85,8 +66,7 @@ function sizeOf(sizeOrValues: unknown): { length: number; values?: unknown[] } {
  * ```
  */
 export class SharedArray<T extends Typecode = Typecode> {
-  readonly #elements: Elements | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<Elements, typeof ELEMENT_OPS>;
   readonly #lock: Lock | RLock | undefined;
   /** The typecode (`"i"`, `"d"`, ...). */
   readonly typecode: T;
@@ -105,26 +85,20 @@ export class SharedArray<T extends Typecode = Typecode> {
    * @throws {RangeError} For a negative size.
    */
   constructor(typecode: T, sizeOrValues: number | Iterable<ValueOf<T>>, options?: SharedOptions) {
-    const from = reviving;
-    reviving = undefined;
-    if (from !== undefined) {
-      this.typecode = from.typecode as T;
-      this.length = from.length;
-      this.#lock = from.lock;
-      if (from.from instanceof SharedArrayBuffer) {
-        this.#elements = elements(from.typecode, from.length, from.from);
-      } else {
-        this.#remote = from.from;
-      }
+    const handle = adopted<Elements, typeof ELEMENT_OPS>();
+    if (handle !== undefined) {
+      this.typecode = typecode;
+      this.length = sizeOrValues as number;
+      this.#lock = options?.lock as Lock | RLock | undefined;
+      this.#handle = handle;
     } else {
       this.typecode = checkTypecode("create SharedArray", typecode) as T;
       const { length, values } = sizeOf(sizeOrValues);
       this.length = length;
       this.#lock = lockOption("create SharedArray", options);
-      this.#elements = elements(typecode, length);
-      values?.forEach((v, i) =>
-        this.#elements!.set(i, toStored("create SharedArray", typecode, v))
-      );
+      const el = elements(typecode, length);
+      values?.forEach((v, i) => el.set(i, toStored("create SharedArray", typecode, v)));
+      this.#handle = Handle.local(ARRAY, el);
     }
     return new Proxy(this, TRAPS as ProxyHandler<SharedArray<T>>);
   }
@@ -142,17 +116,13 @@ export class SharedArray<T extends Typecode = Typecode> {
 
   /** @ignore Indexing support for the Proxy. */
   _load(index: number): ValueOf<T> {
-    const i = this.#check("read SharedArray", index);
-    if (this.#remote !== undefined) return this.#remote.callSync("get", i) as ValueOf<T>;
-    return this.#elements!.get(i) as ValueOf<T>;
+    return this.#handle.runSync("get", this.#check("read SharedArray", index)) as ValueOf<T>;
   }
 
   /** @ignore Indexing support for the Proxy. */
   _store(index: number, value: unknown): void {
     const i = this.#check("write SharedArray", index);
-    const stored = toStored("write SharedArray", this.typecode, value);
-    if (this.#remote !== undefined) return void this.#remote.callSync("set", i, stored);
-    this.#elements!.set(i, stored);
+    this.#handle.runSync("set", i, toStored("write SharedArray", this.typecode, value));
   }
 
   /**
@@ -168,9 +138,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   get(index: number): Promise<ValueOf<T>> {
-    const i = this.#check("read SharedArray", index);
-    if (this.#remote !== undefined) return this.#remote.call("get", i) as Promise<ValueOf<T>>;
-    return Promise.resolve(this.#elements!.get(i) as ValueOf<T>);
+    return this.#handle.run("get", this.#check("read SharedArray", index)) as Promise<ValueOf<T>>;
   }
 
   /**
@@ -191,10 +159,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    */
   set(index: number, value: ValueOf<T>): Promise<void> {
     const i = this.#check("write SharedArray", index);
-    const stored = toStored("write SharedArray", this.typecode, value);
-    if (this.#remote !== undefined) return this.#remote.call("set", i, stored) as Promise<void>;
-    this.#elements!.set(i, stored);
-    return Promise.resolve();
+    return this.#handle.run("set", i, toStored("write SharedArray", this.typecode, value));
   }
 
   /**
@@ -208,10 +173,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   toArray(): ValueOf<T>[] {
-    if (this.#remote !== undefined) return this.#remote.callSync("getAll") as ValueOf<T>[];
-    const out: ValueOf<T>[] = [];
-    for (let i = 0; i < this.length; i++) out.push(this.#elements!.get(i) as ValueOf<T>);
-    return out;
+    return this.#handle.runSync("getAll") as ValueOf<T>[];
   }
 
   /**
@@ -225,8 +187,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   getAll(): Promise<ValueOf<T>[]> {
-    if (this.#remote !== undefined) return this.#remote.call("getAll") as Promise<ValueOf<T>[]>;
-    return Promise.resolve(this.toArray());
+    return this.#handle.run("getAll") as Promise<ValueOf<T>[]>;
   }
 
   /**
@@ -257,39 +218,18 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   getLock(): Lock | RLock {
-    if (this.#lock === undefined) {
-      throw new TypeError("Cannot get the lock of a SharedArray made with { lock: false }");
-    }
-    return this.#lock;
+    return theLock("SharedArray", this.#lock);
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: SharedArray, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    const el = this.#elements;
-    return marker(this, context, {
-      tag: "SharedArray",
-      cells: el?.buffer,
-      remote: this.#remote,
-      extra: {
-        typecode: this.typecode,
-        length: this.length,
-        lock: encodeShared(this.#lock, context),
-      },
-      methods: () => ({
-        get: (_owner, i) => el!.get(i as number),
-        set: (_owner, i, value) => el!.set(i as number, value as number | bigint),
-        getAll: () => this.toArray(),
-      }),
+    shareable(this, (a) => a.#handle, (a): ElementsExtra => ({
+      typecode: a.typecode,
+      length: a.length,
+      lock: a.#lock,
+    }));
+    defineShared(ARRAY, (extra) => {
+      const { typecode, length, lock } = extra as ElementsExtra;
+      return new SharedArray(typecode, length, { lock });
     });
   }
 }
@@ -312,35 +252,3 @@ const TRAPS: ProxyHandler<SharedArray> = {
     return Reflect.has(target, key);
   },
 };
-
-registerPrimitive(
-  "SharedArray",
-  (cells, extra) => {
-    const { typecode, length, lock } = extra as {
-      typecode: Typecode;
-      length: number;
-      lock: unknown;
-    };
-    reviving = {
-      from: cells as SharedArrayBuffer,
-      typecode,
-      length,
-      lock: decodeShared(lock) as Lock | RLock | undefined,
-    };
-    return new SharedArray(typecode, 0);
-  },
-  (remote, extra) => {
-    const { typecode, length, lock } = extra as {
-      typecode: Typecode;
-      length: number;
-      lock: unknown;
-    };
-    reviving = {
-      from: remote,
-      typecode,
-      length,
-      lock: decodeShared(lock) as Lock | RLock | undefined,
-    };
-    return new SharedArray(typecode, 0);
-  },
-);

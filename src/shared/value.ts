@@ -1,19 +1,11 @@
 /**
  * `Value`: one number in shared memory with a lock (Python's
- * `multiprocessing.Value`).
+ * `multiprocessing.Value`), and what it shares with `SharedArray`.
  *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
-import {
-  decodeShared,
-  encodeShared,
-  SHAREABLE,
-  type SharedMarker,
-} from "../transport/shareable.ts";
-import { describe } from "../sync/_args.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
+import { describe } from "../args.ts";
+import { adopted, defineShared, Handle, type Kind, shareable } from "../share/handle.ts";
 import { Lock } from "../sync/lock.ts";
 import { RLock } from "../sync/rlock.ts";
 import {
@@ -34,9 +26,41 @@ export interface SharedOptions {
   readonly lock?: boolean | Lock | RLock;
 }
 
-let reviving:
-  | { from: SharedArrayBuffer | Remote; typecode: Typecode; lock: Lock | RLock | undefined }
-  | undefined;
+/** The operations of `Value` (element 0) and `SharedArray`. */
+export const ELEMENT_OPS = {
+  get: (el: Elements, _owner: number, i: number): number | bigint => el.get(i),
+  set: (el: Elements, _owner: number, i: number, value: number | bigint): void => el.set(i, value),
+  getAll(el: Elements): (number | bigint)[] {
+    const out = [];
+    for (let i = 0; i < el.length; i++) out.push(el.get(i));
+    return out;
+  },
+};
+
+/** What travels beside the elements' buffer. */
+export interface ElementsExtra {
+  readonly typecode: Typecode;
+  readonly length: number;
+  readonly lock: Lock | RLock | undefined;
+}
+
+/**
+ * The kind of `Value` or `SharedArray`.
+ *
+ * @param tag The class name.
+ * @returns The kind.
+ */
+export function elementsKind(tag: string): Kind<Elements, typeof ELEMENT_OPS> {
+  return {
+    tag,
+    ops: ELEMENT_OPS,
+    share: (el) => el.buffer,
+    adopt(buffer, extra) {
+      const { typecode, length } = extra as ElementsExtra;
+      return elements(typecode, length, buffer as SharedArrayBuffer);
+    },
+  };
+}
 
 /**
  * The lock of a `Value` or `SharedArray` from its options.
@@ -60,11 +84,28 @@ export function lockOption(
 }
 
 /**
+ * The lock that guards a `Value` or `SharedArray`.
+ *
+ * @param tag The class name.
+ * @param lock Its lock, if any.
+ * @returns The lock.
+ * @throws {TypeError} When it has none.
+ */
+export function theLock(tag: string, lock: Lock | RLock | undefined): Lock | RLock {
+  if (lock === undefined) {
+    throw new TypeError(`Cannot get the lock of a ${tag} made with { lock: false }`);
+  }
+  return lock;
+}
+
+const VALUE = elementsKind("Value");
+
+/**
  * A number (or bigint, for typecodes `q` and `Q`) in shared memory, with a
  * lock to guard read-modify-write sequences (Python's
  * `multiprocessing.Value`). Reading or writing `.value` is atomic; `v.value++`
  * is not: hold `getLock()` around it. Pass it to pool tasks and `Process`
- * targets; it is the same memory there.
+ * targets, and on from there; it is the same memory everywhere.
  *
  * In the process context the parent process holds the value; in a child
  * process each `.value` read or write is a synchronous round trip to the
@@ -82,8 +123,7 @@ export function lockOption(
  * ```
  */
 export class Value<T extends Typecode = Typecode> {
-  readonly #elements: Elements | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<Elements, typeof ELEMENT_OPS>;
   readonly #lock: Lock | RLock | undefined;
   /** The typecode (`"i"`, `"d"`, ...). */
   readonly typecode: T;
@@ -97,37 +137,27 @@ export class Value<T extends Typecode = Typecode> {
    * @throws {TypeError} For an unknown typecode, an initial value of the wrong type, or a bad lock.
    */
   constructor(typecode: T, initial?: ValueOf<T>, options?: SharedOptions) {
-    const from = reviving;
-    reviving = undefined;
-    if (from !== undefined) {
-      this.typecode = from.typecode as T;
-      this.#lock = from.lock;
-      if (from.from instanceof SharedArrayBuffer) {
-        this.#elements = elements(from.typecode, 1, from.from);
-      } else {
-        this.#remote = from.from;
-      }
+    const handle = adopted<Elements, typeof ELEMENT_OPS>();
+    this.typecode = handle ? typecode : checkTypecode("create Value", typecode) as T;
+    if (handle !== undefined) {
+      this.#handle = handle;
+      this.#lock = options?.lock as Lock | RLock | undefined;
       return;
     }
-    this.typecode = checkTypecode("create Value", typecode) as T;
     this.#lock = lockOption("create Value", options);
-    this.#elements = elements(typecode, 1);
-    if (initial !== undefined) this.#elements.set(0, toStored("create Value", typecode, initial));
+    const el = elements(typecode, 1);
+    if (initial !== undefined) el.set(0, toStored("create Value", typecode, initial));
+    this.#handle = Handle.local(VALUE, el);
   }
 
-  /**
-   * The value now (an atomic read).
-   */
+  /** The value now (an atomic read). */
   get value(): ValueOf<T> {
-    if (this.#remote !== undefined) return this.#remote.callSync("get") as ValueOf<T>;
-    return this.#elements!.get(0) as ValueOf<T>;
+    return this.#handle.runSync("get", 0) as ValueOf<T>;
   }
 
   /** Set the value (an atomic write). */
   set value(value: ValueOf<T>) {
-    const stored = toStored("set Value.value", this.typecode, value);
-    if (this.#remote !== undefined) this.#remote.callSync("set", stored);
-    else this.#elements!.set(0, stored);
+    this.#handle.runSync("set", 0, toStored("set Value.value", this.typecode, value));
   }
 
   /**
@@ -141,8 +171,7 @@ export class Value<T extends Typecode = Typecode> {
    * ```
    */
   get(): Promise<ValueOf<T>> {
-    if (this.#remote !== undefined) return this.#remote.call("get") as Promise<ValueOf<T>>;
-    return Promise.resolve(this.value);
+    return this.#handle.run("get", 0) as Promise<ValueOf<T>>;
   }
 
   /**
@@ -160,10 +189,7 @@ export class Value<T extends Typecode = Typecode> {
    * ```
    */
   set(value: ValueOf<T>): Promise<void> {
-    const stored = toStored("set Value", this.typecode, value);
-    if (this.#remote !== undefined) return this.#remote.call("set", stored) as Promise<void>;
-    this.#elements!.set(0, stored);
-    return Promise.resolve();
+    return this.#handle.run("set", 0, toStored("set Value", this.typecode, value));
   }
 
   /**
@@ -180,52 +206,18 @@ export class Value<T extends Typecode = Typecode> {
    * ```
    */
   getLock(): Lock | RLock {
-    if (this.#lock === undefined) {
-      throw new TypeError("Cannot get the lock of a Value made with { lock: false }");
-    }
-    return this.#lock;
+    return theLock("Value", this.#lock);
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Value, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    const el = this.#elements;
-    return marker(this, context, {
-      tag: "Value",
-      cells: el?.buffer,
-      remote: this.#remote,
-      extra: { typecode: this.typecode, lock: encodeShared(this.#lock, context) },
-      methods: () => ({
-        get: () => el!.get(0),
-        set: (_owner, value) => el!.set(0, value as number | bigint),
-      }),
+    shareable(this, (v) => v.#handle, (v): ElementsExtra => ({
+      typecode: v.typecode,
+      length: 1,
+      lock: v.#lock,
+    }));
+    defineShared(VALUE, (extra) => {
+      const { typecode, lock } = extra as ElementsExtra;
+      return new Value(typecode, undefined, { lock });
     });
   }
 }
-
-registerPrimitive(
-  "Value",
-  (cells, extra) => {
-    const { typecode, lock } = extra as { typecode: Typecode; lock: unknown };
-    reviving = {
-      from: cells as SharedArrayBuffer,
-      typecode,
-      lock: decodeShared(lock) as Lock | RLock | undefined,
-    };
-    return new Value(typecode);
-  },
-  (remote, extra) => {
-    const { typecode, lock } = extra as { typecode: Typecode; lock: unknown };
-    reviving = { from: remote, typecode, lock: decodeShared(lock) as Lock | RLock | undefined };
-    return new Value(typecode);
-  },
-);

@@ -2,17 +2,21 @@
  * `Barrier`: a meeting point for a fixed number of threads or processes
  * (Python's `multiprocessing.Barrier`).
  *
+ * The algorithm is CPython's `threading.Barrier`, on shared cells: a mutex, a
+ * sequence number waiters sleep on (bumped on every state change, under the
+ * mutex, so no wake-up is lost), the state and the number of participants
+ * inside `wait()`.
+ *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { checkInteger, checkTimeout, checkWaitTimeout, deadlineAfter, describe } from "../args.ts";
+import { BrokenBarrierError } from "../errors.ts";
+import { type Algorithm, cell } from "../share/drive.ts";
+import { adopted, defineShared, Handle, type Kind, newCells, shareable } from "../share/handle.ts";
+import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { lock, lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
+import type { TimeoutArg } from "../args.ts";
 import { compileFunction } from "../worker/functions.ts";
-import { checkTimeout, describe, type TimeoutArg, waitTimeout } from "./_args.ts";
-import { abortCells, CELLS, isBroken, resetCells, waitAs, waitingCount } from "./_barrier.ts";
-import { runAsync, runSync } from "../share/drive.ts";
-import { ownerId } from "../share/owner.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
@@ -22,27 +26,168 @@ export interface BarrierOptions {
   readonly timeout?: number | null;
 }
 
+/** Cells after the mutex: a sequence number to sleep on, the state, the waiters. */
+const SEQ = MUTEX_CELLS;
+const STATE = MUTEX_CELLS + 1;
+const COUNT = MUTEX_CELLS + 2;
+
+/** States, as in CPython's `threading.Barrier` (plus ACTION: the action is running). */
+const FILLING = 0;
+const DRAINING = 1;
+const ACTION = 2;
+const RESETTING = -1;
+const BROKEN = -2;
+
+/** An action as it travels to a thread: by source text, like a task function. */
+interface ActionSource {
+  readonly name: string;
+  readonly source: string;
+}
+
+/** A barrier's state where it is held. */
+interface State {
+  readonly cells: Int32Array;
+  readonly parties: number;
+  readonly action?: () => unknown;
+  /** The action's source, when it came from elsewhere. */
+  readonly source?: ActionSource;
+}
+
+/** What every side knows of a barrier. */
 interface Config {
   readonly parties: number;
   readonly timeout: number | null;
-  readonly action?: { readonly name: string; readonly source: string };
 }
 
-let reviving: { from: SharedArrayBuffer | Remote; config: Config } | undefined;
+function bump(cells: Int32Array): void {
+  Atomics.add(cells, SEQ, 1);
+  Atomics.notify(cells, SEQ);
+}
 
-function checkParties(parties: unknown): number {
-  if (typeof parties !== "number" || !Number.isInteger(parties)) {
+/**
+ * Holding the mutex: release it, sleep until the state changes or the
+ * deadline, retake it. False when the deadline passed or the child process
+ * waited for has died.
+ */
+function* condWait(cells: Int32Array, owner: number, deadline: number): Algorithm<boolean> {
+  const seq = Atomics.load(cells, SEQ);
+  unlock(cells, 0);
+  if (performance.now() < deadline) yield cell(cells, SEQ, seq, wakeBy(owner, deadline));
+  yield* lock(cells, 0, owner, Infinity);
+  return performance.now() < deadline && !ownerGone(owner);
+}
+
+function leave(cells: Int32Array): void {
+  const left = Atomics.sub(cells, COUNT, 1) - 1;
+  const state = Atomics.load(cells, STATE);
+  if (left === 0 && (state === RESETTING || state === DRAINING)) {
+    Atomics.store(cells, STATE, FILLING);
+    bump(cells);
+  }
+}
+
+function fail(
+  cells: Int32Array,
+  breakIt: boolean,
+  error: unknown = new BrokenBarrierError(),
+): never {
+  if (breakIt) {
+    Atomics.store(cells, STATE, BROKEN);
+    bump(cells);
+  }
+  leave(cells);
+  unlock(cells, 0);
+  throw error;
+}
+
+/** Under the mutex: set the state (and wake the sleepers). */
+function setState(cells: Int32Array, owner: number, next: (cells: Int32Array) => number): void {
+  lockBrief(cells, 0, owner);
+  Atomics.store(cells, STATE, next(cells));
+  bump(cells);
+  unlock(cells, 0);
+}
+
+/** The barrier's operations. */
+const OPS = {
+  *wait({ cells, parties, action }: State, owner: number, ms: number): Algorithm<number> {
+    const deadline = deadlineAfter(ms);
+    yield* lock(cells, 0, owner, Infinity);
+    let state = Atomics.load(cells, STATE);
+    while (state === DRAINING || state === RESETTING || state === ACTION) {
+      yield* condWait(cells, owner, Infinity);
+      state = Atomics.load(cells, STATE);
+    }
+    if (state === BROKEN || ownerGone(owner)) {
+      unlock(cells, 0);
+      throw new BrokenBarrierError();
+    }
+    const index = Atomics.add(cells, COUNT, 1);
+    if (index + 1 === parties) {
+      if (action !== undefined) {
+        Atomics.store(cells, STATE, ACTION);
+        unlock(cells, 0);
+        let failure: { error: unknown } | undefined;
+        try {
+          yield { call: action };
+        } catch (error) {
+          failure = { error };
+        }
+        yield* lock(cells, 0, owner, Infinity);
+        if (failure !== undefined) fail(cells, true, failure.error);
+        if (Atomics.load(cells, STATE) !== ACTION) fail(cells, false);
+      }
+      Atomics.store(cells, STATE, DRAINING);
+      bump(cells);
+    } else {
+      while ((state = Atomics.load(cells, STATE)) === FILLING || state === ACTION) {
+        const inTime = yield* condWait(cells, owner, deadline);
+        state = Atomics.load(cells, STATE);
+        if (!inTime && (state === FILLING || state === ACTION)) fail(cells, true);
+      }
+      if (state < 0) fail(cells, false);
+    }
+    leave(cells);
+    unlock(cells, 0);
+    return index;
+  },
+  abort: ({ cells }: State, owner: number): void => setState(cells, owner, () => BROKEN),
+  reset: ({ cells }: State, owner: number): void =>
+    setState(cells, owner, (cells) => {
+      // Participants inside wait() are broken out of it; the last to leave refills.
+      const state = Atomics.load(cells, STATE);
+      if (Atomics.load(cells, COUNT) === 0) return FILLING;
+      return state === FILLING || state === ACTION || state === BROKEN ? RESETTING : state;
+    }),
+  nWaiting({ cells }: State): number {
+    const state = Atomics.load(cells, STATE);
+    return state === FILLING || state === ACTION ? Atomics.load(cells, COUNT) : 0;
+  },
+  broken: ({ cells }: State): boolean => Atomics.load(cells, STATE) === BROKEN,
+};
+
+function sourceOf({ action, source }: State): ActionSource | undefined {
+  if (action === undefined || source !== undefined) return source;
+  const text = Function.prototype.toString.call(action);
+  if (/\{\s*\[native code\]\s*\}$/.test(text)) {
     throw new TypeError(
-      `Cannot create Barrier: 'parties' must be a positive integer, received ${describe(parties)}`,
+      `Cannot send Barrier to a worker: its action '${action.name}' is a native or bound ` +
+        "function, which cannot travel by source text; pass a self-contained function",
     );
   }
-  if (parties < 1 || parties > 2 ** 31 - 1) {
-    throw new RangeError(
-      `Cannot create Barrier: 'parties' must be a positive integer, received ${parties}`,
-    );
-  }
-  return parties;
+  return { name: action.name, source: text };
 }
+
+const BARRIER: Kind<State, typeof OPS> = {
+  tag: "Barrier",
+  ops: OPS,
+  share: (state) => ({ cells: state.cells.buffer, source: sourceOf(state) }),
+  adopt(shared, config) {
+    const { cells, source } = shared as { cells: SharedArrayBuffer; source?: ActionSource };
+    const action = source && compileFunction(source.name, source.source) as () => unknown;
+    return { cells: new Int32Array(cells), parties: (config as Config).parties, action, source };
+  },
+};
 
 /**
  * A barrier for `parties` participants: each `wait()` blocks until all have
@@ -56,8 +201,7 @@ function checkParties(parties: unknown): number {
  * Passed to a worker thread, the action travels by source text like a task
  * function (it must be self-contained). In the process context the parent
  * process holds the barrier and runs the action (as Python's Manager does);
- * children call it over IPC or, for `waitSync()`, `nWaiting` and `broken`,
- * over a synchronous local-socket channel.
+ * otherwise it works in both contexts as `Lock` does.
  *
  * @example
  * ```ts
@@ -68,36 +212,25 @@ function checkParties(parties: unknown): number {
  * ```
  */
 export class Barrier {
-  readonly #cells: Int32Array | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<State, typeof OPS>;
   readonly #config: Config;
-  readonly #action: (() => unknown) | undefined;
 
   /**
    * Create a barrier for `parties` participants.
    *
    * @param parties The number of participants (a positive integer).
    * @param options `action` and default `timeout` (ms).
-   * @throws {TypeError} For a non-integer `parties`, a non-function `action` or a bad `timeout`.
-   * @throws {RangeError} When `parties` is less than 1.
+   * @throws {TypeError} For a non-number `parties`, a non-function `action` or a bad `timeout`.
+   * @throws {RangeError} When `parties` is not a positive integer.
    */
   constructor(parties: number, options: BarrierOptions = {}) {
-    const from = reviving;
-    reviving = undefined;
-    if (from !== undefined) {
-      this.#config = from.config;
-      if (from.from instanceof SharedArrayBuffer) {
-        this.#cells = new Int32Array(from.from);
-        const action = from.config.action;
-        if (action !== undefined) {
-          this.#action = compileFunction(action.name, action.source) as () => unknown;
-        }
-      } else {
-        this.#remote = from.from;
-      }
+    const handle = adopted<State, typeof OPS>();
+    if (handle !== undefined) {
+      this.#handle = handle;
+      this.#config = options as unknown as Config;
       return;
     }
-    checkParties(parties);
+    checkInteger("create Barrier", "parties", parties, { min: 1 });
     const { action, timeout = null } = options ?? {};
     if (action !== undefined && typeof action !== "function") {
       throw new TypeError(
@@ -105,9 +238,8 @@ export class Barrier {
       );
     }
     checkTimeout("create Barrier", timeout);
-    this.#action = action;
     this.#config = { parties, timeout };
-    this.#cells = new Int32Array(new SharedArrayBuffer(CELLS * 4));
+    this.#handle = Handle.local(BARRIER, { cells: newCells(COUNT + 1), parties, action });
   }
 
   /** The number of participants. */
@@ -115,25 +247,19 @@ export class Barrier {
     return this.#config.parties;
   }
 
-  /**
-   * The number of participants waiting now.
-   */
+  /** The number of participants waiting now. */
   get nWaiting(): number {
-    if (this.#remote !== undefined) return this.#remote.callSync("nWaiting") as number;
-    return waitingCount(this.#cells!);
+    return this.#handle.runSync("nWaiting");
   }
 
-  /**
-   * Whether the barrier is broken.
-   */
+  /** Whether the barrier is broken. */
   get broken(): boolean {
-    if (this.#remote !== undefined) return this.#remote.callSync("broken") as boolean;
-    return isBroken(this.#cells!);
+    return this.#handle.runSync("broken");
   }
 
   #ms(timeout: TimeoutArg): number {
     const given = timeout !== null && typeof timeout === "object" ? timeout.timeout : timeout;
-    return waitTimeout("wait on Barrier", given ?? this.#config.timeout);
+    return checkWaitTimeout("wait on Barrier", given ?? this.#config.timeout);
   }
 
   /**
@@ -150,9 +276,7 @@ export class Barrier {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<number> {
-    const ms = this.#ms(timeout);
-    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<number>;
-    return runAsync(waitAs(this.#cells!, this.parties, this.#action, ownerId(), ms));
+    return this.#handle.run("wait", this.#ms(timeout));
   }
 
   /**
@@ -168,12 +292,7 @@ export class Barrier {
    * ```
    */
   waitSync(timeout?: TimeoutArg): number {
-    const ms = this.#ms(timeout);
-    if (this.#remote !== undefined) {
-      return this.#remote.callSync("wait", ms) as number;
-    }
-    const algorithm = waitAs(this.#cells!, this.parties, this.#action, ownerId(), ms);
-    return runSync(algorithm, "Barrier.waitSync()");
+    return this.#handle.runSync("wait", this.#ms(timeout));
   }
 
   /**
@@ -189,8 +308,7 @@ export class Barrier {
    * ```
    */
   abort(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("abort");
-    abortCells(this.#cells!, ownerId());
+    this.#handle.runSync("abort");
   }
 
   /**
@@ -207,60 +325,11 @@ export class Barrier {
    * ```
    */
   reset(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("reset");
-    resetCells(this.#cells!, ownerId());
+    this.#handle.runSync("reset");
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Barrier, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    let config = this.#config;
-    const action = this.#action;
-    if (context === "thread" && action !== undefined && config.action === undefined) {
-      const source = Function.prototype.toString.call(action);
-      if (/\{\s*\[native code\]\s*\}$/.test(source)) {
-        throw new TypeError(
-          `Cannot send Barrier to a worker: its action '${action.name}' is a native or bound ` +
-            "function, which cannot travel by source text; pass a self-contained function",
-        );
-      }
-      config = { ...config, action: { name: action.name, source } };
-    }
-    const cells = this.#cells;
-    return marker(this, context, {
-      tag: "Barrier",
-      cells: cells?.buffer as SharedArrayBuffer | undefined,
-      remote: this.#remote,
-      extra: { parties: config.parties, timeout: config.timeout, action: config.action },
-      methods: () => ({
-        wait: (owner, ms) =>
-          runAsync(waitAs(cells!, this.parties, action, owner as number, ms as number), false),
-        abort: () => this.abort(),
-        reset: () => this.reset(),
-        nWaiting: () => this.nWaiting,
-        broken: () => this.broken,
-      }),
-    });
+    shareable(this, (barrier) => barrier.#handle, (barrier) => barrier.#config);
+    defineShared(BARRIER, (config) => new Barrier(0, config as BarrierOptions));
   }
 }
-
-registerPrimitive(
-  "Barrier",
-  (cells, extra) => {
-    reviving = { from: cells as SharedArrayBuffer, config: extra as Config };
-    return new Barrier(0);
-  },
-  (remote, extra) => {
-    reviving = { from: remote, config: extra as Config };
-    return new Barrier(0);
-  },
-);

@@ -2,34 +2,131 @@
  * `Condition`: wait for a notification while holding a lock (Python's
  * `multiprocessing.Condition`).
  *
+ * Its cells: a sequence number waiters sleep on, the waiters not yet
+ * notified, and the notifications not yet taken. `notify(n)` turns up to `n`
+ * waiters into notifications; a waiter takes one and returns true. A waiter
+ * that times out leaves under the lock, so `notify()` never counts a waiter
+ * that is gone.
+ *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
-import {
-  decodeShared,
-  encodeShared,
-  SHAREABLE,
-  type SharedMarker,
-} from "../transport/shareable.ts";
 import {
   type AcquireOptions,
-  acquireTimeout,
+  checkBlockTimeout,
+  checkInteger,
+  checkWaitTimeout,
   deadlineAfter,
   describe,
+  remainingMs,
   type TimeoutArg,
-  waitTimeout,
-} from "./_args.ts";
-import { CELLS, checkN, checkPredicate, notifyAs, waitAs, waitForAs } from "./_condition.ts";
-import { runAsync, runSync } from "../share/drive.ts";
-import { LOCK_INTERNALS, type LockInternals } from "../share/mutex.ts";
-import { ownerId } from "../share/owner.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
+} from "../args.ts";
+import { ProcessError } from "../errors.ts";
+import { type Algorithm, cell, runAsync, runSync } from "../share/drive.ts";
+import {
+  adopted,
+  defineShared,
+  Handle,
+  handleOf,
+  type Kind,
+  newCells,
+  shareable,
+} from "../share/handle.ts";
+import { ownerGone, wakeBy } from "../share/liveness.ts";
+import type { LockInternals } from "../share/mutex.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
 
-let reviving: { cells: SharedArrayBuffer; lock: Lock | RLock } | Remote | undefined;
+const SEQ = 0;
+const WAITERS = 1;
+const SIGNALS = 2;
+
+/** A condition's state: its cells and its lock's internals. */
+interface State {
+  readonly cells: Int32Array;
+  readonly lock: LockInternals;
+}
+
+function takeSignal(cells: Int32Array): boolean {
+  for (;;) {
+    const t = Atomics.load(cells, SIGNALS);
+    if (t <= 0) return false;
+    if (Atomics.compareExchange(cells, SIGNALS, t, t - 1) === t) return true;
+  }
+}
+
+function notHeld(what: string): ProcessError {
+  return new ProcessError(`Cannot ${what} on Condition: lock not acquired`);
+}
+
+/** The condition's operations. */
+const OPS = {
+  acquire: ({ lock }: State, owner: number, ms: number) => lock.acquireAs(owner, ms),
+  release: ({ lock }: State, owner: number): void => lock.releaseAs(owner),
+  *wait({ cells, lock }: State, owner: number, ms: number): Algorithm<boolean> {
+    if (!lock.isOwned(owner)) throw notHeld("wait");
+    const deadline = deadlineAfter(ms);
+    Atomics.add(cells, WAITERS, 1);
+    const saved = lock.releaseSave(owner);
+    let woken = false;
+    for (;;) {
+      const seq = Atomics.load(cells, SEQ);
+      if ((woken = takeSignal(cells))) break;
+      if (performance.now() >= deadline || ownerGone(owner)) break;
+      yield cell(cells, SEQ, seq, wakeBy(owner, deadline));
+    }
+    yield* lock.acquireRestore(owner, saved);
+    // Timed out: under the lock, either a notification arrived meanwhile (take
+    // it) or this waiter leaves the count, so notify() never wakes a ghost.
+    if (!woken && !(woken = takeSignal(cells))) Atomics.sub(cells, WAITERS, 1);
+    return woken;
+  },
+  notify({ cells, lock }: State, owner: number, n: number): void {
+    if (!lock.isOwned(owner)) throw notHeld("notify");
+    const k = Math.min(n, Atomics.load(cells, WAITERS));
+    if (k <= 0) return;
+    Atomics.sub(cells, WAITERS, k);
+    Atomics.add(cells, SIGNALS, k);
+    Atomics.add(cells, SEQ, 1);
+    Atomics.notify(cells, SEQ, k);
+  },
+};
+
+function internalsOf(lock: unknown): LockInternals | undefined {
+  return handleOf(lock)?.internals() as LockInternals | undefined;
+}
+
+const CONDITION: Kind<State, typeof OPS> = {
+  tag: "Condition",
+  ops: OPS,
+  share: ({ cells }) => cells.buffer,
+  adopt: (buffer, lock) => ({
+    cells: new Int32Array(buffer as SharedArrayBuffer),
+    lock: internalsOf(lock)!,
+  }),
+};
+
+/**
+ * `waitFor()` on the caller's side, wherever the condition is: the predicate
+ * runs here, each `wait(ms)` where the condition is.
+ */
+function* waitFor(
+  predicate: () => unknown,
+  ms: number,
+  wait: (ms: number) => unknown,
+): Algorithm<unknown> {
+  if (typeof predicate !== "function") {
+    throw new TypeError(
+      `Cannot wait on Condition: 'predicate' must be a function, received ${describe(predicate)}`,
+    );
+  }
+  const deadline = deadlineAfter(ms);
+  let result = yield { call: predicate };
+  for (let left = ms; !result && (left = remainingMs(deadline)) > 0;) {
+    yield { call: () => wait(left) };
+    result = yield { call: predicate };
+  }
+  return result;
+}
 
 /**
  * A condition variable: holding its lock, `wait()` releases the lock until
@@ -37,12 +134,7 @@ let reviving: { cells: SharedArrayBuffer; lock: Lock | RLock } | Remote | undefi
  * `multiprocessing.Condition`). The lock is an `RLock` unless one is given;
  * as an `RLock` counts all async code of one thread as one holder, give it a
  * `Lock` when several async tasks of one thread wait on the same condition.
- * Pass it to pool tasks and `Process` targets; it is the same condition there.
- *
- * In the process context the parent process holds it; a child process calls
- * it over IPC (async forms) or over a synchronous local-socket channel (the
- * blocking forms and synchronous queries), so every method works there too,
- * at the cost of a round trip to the parent.
+ * It works in both contexts as `Lock` does.
  *
  * @example
  * ```ts
@@ -61,10 +153,9 @@ let reviving: { cells: SharedArrayBuffer; lock: Lock | RLock } | Remote | undefi
  * ```
  */
 export class Condition {
-  readonly #cells: Int32Array | undefined;
+  readonly #handle: Handle<State, typeof OPS>;
+  /** The lock object (undefined in a child process's condition). */
   readonly #lock: Lock | RLock | undefined;
-  readonly #internals: LockInternals | undefined;
-  readonly #remote: Remote | undefined;
 
   /**
    * Create a condition variable over `lock`.
@@ -74,30 +165,21 @@ export class Condition {
    *   process.
    */
   constructor(lock?: Lock | RLock) {
-    const from = reviving;
-    reviving = undefined;
-    if (from !== undefined && !(from as { cells?: unknown }).cells) {
-      this.#remote = from as Remote;
+    const handle = adopted<State, typeof OPS>();
+    if (handle !== undefined) {
+      this.#handle = handle;
+      this.#lock = lock;
       return;
     }
-    const given = from !== undefined ? (from as { lock: Lock | RLock }).lock : lock ?? new RLock();
-    const internals =
-      typeof (given as { [LOCK_INTERNALS]?: unknown })?.[LOCK_INTERNALS] === "function"
-        ? (given as unknown as { [LOCK_INTERNALS](): LockInternals | undefined })[LOCK_INTERNALS]()
-        : undefined;
+    this.#lock = lock ?? new RLock();
+    const internals = internalsOf(this.#lock);
     if (internals === undefined) {
       throw new TypeError(
         "Cannot create Condition: 'lock' must be a Lock or RLock created in this process " +
           `(or in its parent's threads), received ${describe(lock)}`,
       );
     }
-    this.#lock = given;
-    this.#internals = internals;
-    this.#cells = new Int32Array(
-      from !== undefined
-        ? (from as { cells: SharedArrayBuffer }).cells
-        : new SharedArrayBuffer(CELLS * 4),
-    );
+    this.#handle = Handle.local(CONDITION, { cells: newCells(3), lock: internals });
   }
 
   /**
@@ -116,15 +198,11 @@ export class Condition {
    * ```
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    if (this.#remote !== undefined) {
-      const ms = acquireTimeout("acquire Condition", block, timeout);
-      return this.#remote.call("acquire", ms) as Promise<boolean>;
-    }
-    return this.#lock!.acquire(block, timeout);
+    return this.#handle.run("acquire", checkBlockTimeout("acquire Condition", block, timeout));
   }
 
   /**
-   * Acquire the underlying lock, blocking the thread (for worker code).
+   * `acquire()` blocking the thread (for worker code).
    *
    * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
@@ -138,11 +216,7 @@ export class Condition {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    if (this.#remote !== undefined) {
-      const ms = acquireTimeout("acquire Condition", block, timeout);
-      return this.#remote.callSync("acquire", ms) as boolean;
-    }
-    return this.#lock!.acquireSync(block, timeout);
+    return this.#handle.runSync("acquire", checkBlockTimeout("acquire Condition", block, timeout));
   }
 
   /**
@@ -158,8 +232,7 @@ export class Condition {
    * ```
    */
   release(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("release");
-    this.#lock!.release();
+    this.#handle.runSync("release");
   }
 
   /**
@@ -180,9 +253,7 @@ export class Condition {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<boolean> {
-    const ms = waitTimeout("wait on Condition", timeout);
-    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<boolean>;
-    return runAsync(waitAs(this.#cells!, this.#internals!, ownerId(), ms));
+    return this.#handle.run("wait", checkWaitTimeout("wait on Condition", timeout));
   }
 
   /**
@@ -201,9 +272,7 @@ export class Condition {
    * ```
    */
   waitSync(timeout?: TimeoutArg): boolean {
-    const ms = waitTimeout("wait on Condition", timeout);
-    if (this.#remote !== undefined) return this.#remote.callSync("wait", ms) as boolean;
-    return runSync(waitAs(this.#cells!, this.#internals!, ownerId(), ms), "Condition.waitSync()");
+    return this.#handle.runSync("wait", checkWaitTimeout("wait on Condition", timeout));
   }
 
   /**
@@ -225,22 +294,8 @@ export class Condition {
    * ```
    */
   async waitFor<T>(predicate: () => T | Promise<T>, timeout?: TimeoutArg): Promise<T> {
-    const ms = waitTimeout("wait on Condition", timeout);
-    checkPredicate(predicate);
-    if (this.#remote === undefined) {
-      return await runAsync(
-        waitForAs(this.#cells!, this.#internals!, ownerId(), predicate, ms),
-      ) as T;
-    }
-    const deadline = deadlineAfter(ms);
-    let result = await predicate();
-    while (!result) {
-      const left = deadline === Infinity ? Infinity : deadline - performance.now();
-      if (left <= 0) break;
-      await this.#remote.call("wait", left);
-      result = await predicate();
-    }
-    return result;
+    const ms = checkWaitTimeout("wait on Condition", timeout);
+    return await runAsync(waitFor(predicate, ms, (left) => this.#handle.run("wait", left))) as T;
   }
 
   /**
@@ -262,11 +317,9 @@ export class Condition {
    * ```
    */
   waitForSync<T>(predicate: () => T, timeout?: TimeoutArg): T {
-    const ms = waitTimeout("wait on Condition", timeout);
-    checkPredicate(predicate);
-    if (this.#remote !== undefined) return this.#waitForRemoteSync(predicate, ms);
-    const algorithm = waitForAs(this.#cells!, this.#internals!, ownerId(), predicate, ms);
-    return runSync(algorithm, "Condition.waitForSync()") as T;
+    const ms = checkWaitTimeout("wait on Condition", timeout);
+    const wait = (left: number): boolean => this.#handle.runSync("wait", left);
+    return runSync(waitFor(predicate, ms, wait), "Condition.waitForSync()") as T;
   }
 
   /**
@@ -285,9 +338,8 @@ export class Condition {
    * ```
    */
   notify(n: number = 1): void {
-    checkN(n);
-    if (this.#remote !== undefined) return void this.#remote.callSync("notify", n);
-    notifyAs(this.#cells!, this.#internals!, ownerId(), n);
+    const max = Number.MAX_SAFE_INTEGER;
+    this.#handle.runSync("notify", checkInteger("notify on Condition", "n", n, { max }));
   }
 
   /**
@@ -304,7 +356,7 @@ export class Condition {
    * ```
    */
   notifyAll(): void {
-    this.notify(Infinity);
+    this.#handle.runSync("notify", Infinity);
   }
 
   /**
@@ -340,71 +392,8 @@ export class Condition {
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Condition, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    return marker(this, context, {
-      tag: "Condition",
-      cells: this.#cells?.buffer as SharedArrayBuffer | undefined,
-      remote: this.#remote,
-      methods: () => this.#rpcMethods(),
-      extra: context === "thread" && this.#lock !== undefined
-        ? encodeShared(this.#lock, "thread")
-        : undefined,
-    });
-  }
-
-  #waitForRemoteSync<T>(predicate: () => T, ms: number): T {
-    const check = (): T => {
-      const result = predicate();
-      if (result instanceof Promise) {
-        result.catch(() => {});
-        throw new TypeError(
-          "Cannot run Condition.waitForSync(): the predicate returned a promise, which a " +
-            "blocking call cannot await; use waitFor()",
-        );
-      }
-      return result;
-    };
-    const deadline = deadlineAfter(ms);
-    let result = check();
-    while (!result) {
-      const left = deadline === Infinity ? Infinity : deadline - performance.now();
-      if (left <= 0) break;
-      this.#remote!.callSync("wait", left);
-      result = check();
-    }
-    return result;
-  }
-
-  #rpcMethods(): RpcTarget {
-    const cells = this.#cells!;
-    const lock = this.#internals!;
-    return {
-      acquire: (owner, ms) => runAsync(lock.acquireAs(owner as number, ms as number), false),
-      release: (owner) => lock.releaseAs(owner as number),
-      wait: (owner, ms) => runAsync(waitAs(cells, lock, owner as number, ms as number), false),
-      notify: (owner, n) => notifyAs(cells, lock, owner as number, n as number),
-    };
+    // A thread needs the lock's cells too; a child process calls the owner.
+    shareable(this, (c) => c.#handle, (c, context) => context === "thread" ? c.#lock : undefined);
+    defineShared(CONDITION, (lock) => new Condition(lock as Lock | RLock));
   }
 }
-
-registerPrimitive(
-  "Condition",
-  (cells, extra) => {
-    reviving = { cells: cells as SharedArrayBuffer, lock: decodeShared(extra) as Lock | RLock };
-    return new Condition();
-  },
-  (remote) => {
-    reviving = remote;
-    return new Condition();
-  },
-);

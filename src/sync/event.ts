@@ -4,36 +4,37 @@
  *
  * @module
  */
-import type { Context } from "../runtime/types.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { deadlineAfter, type TimeoutArg, waitTimeout } from "./_args.ts";
-import { type Algorithm, cell, runAsync, runSync } from "../share/drive.ts";
+import { checkWaitTimeout, deadlineAfter, type TimeoutArg } from "../args.ts";
+import { type Algorithm, cell } from "../share/drive.ts";
+import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
 import { ownerGone, wakeBy } from "../share/liveness.ts";
-import { ownerId } from "../share/owner.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
 
-let reviving: SharedArrayBuffer | Remote | undefined;
+/** The event's operations, on its one cell (the flag). */
+const OPS = {
+  isSet: (cells: Int32Array): boolean => Atomics.load(cells, 0) === 1,
+  set(cells: Int32Array): void {
+    Atomics.store(cells, 0, 1);
+    Atomics.notify(cells, 0);
+  },
+  clear(cells: Int32Array): void {
+    Atomics.store(cells, 0, 0);
+  },
+  *wait(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
+    const deadline = deadlineAfter(ms);
+    while (Atomics.load(cells, 0) === 0) {
+      if (performance.now() >= deadline || ownerGone(owner)) return false;
+      yield cell(cells, 0, 0, wakeBy(owner, deadline));
+    }
+    return true;
+  },
+};
 
-function* waitSet(cells: Int32Array, ms: number, owner: number): Algorithm<boolean> {
-  const deadline = deadlineAfter(ms);
-  while (Atomics.load(cells, 0) === 0) {
-    if (performance.now() >= deadline || ownerGone(owner)) return false;
-    yield cell(cells, 0, 0, wakeBy(owner, deadline));
-  }
-  return true;
-}
+const EVENT = cellsKind("Event", OPS);
 
 /**
  * A flag, initially false: `set()` makes it true and wakes every waiter,
  * `clear()` makes it false again, `wait()` waits until it is true (Python's
- * `multiprocessing.Event`). Pass it to pool tasks and `Process` targets; it is
- * the same event there.
- *
- * In the process context the parent process holds it; a child process calls
- * it over IPC (async forms) or over a synchronous local-socket channel (the
- * blocking forms and synchronous queries), so every method works there too,
- * at the cost of a round trip to the parent.
+ * `multiprocessing.Event`). It works in both contexts as `Lock` does.
  *
  * @example
  * ```ts
@@ -44,18 +45,11 @@ function* waitSet(cells: Int32Array, ms: number, owner: number): Algorithm<boole
  * ```
  */
 export class Event {
-  readonly #cells: Int32Array | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<Int32Array, typeof OPS>;
 
   /** Create an event whose flag is false. */
   constructor() {
-    const from = reviving;
-    reviving = undefined;
-    if (from === undefined || from instanceof SharedArrayBuffer) {
-      this.#cells = new Int32Array(from ?? new SharedArrayBuffer(4));
-    } else {
-      this.#remote = from;
-    }
+    this.#handle = adopted() ?? Handle.local(EVENT, newCells(1));
   }
 
   /**
@@ -69,8 +63,7 @@ export class Event {
    * ```
    */
   isSet(): boolean {
-    if (this.#remote !== undefined) return this.#remote.callSync("isSet") as boolean;
-    return Atomics.load(this.#cells!, 0) === 1;
+    return this.#handle.runSync("isSet");
   }
 
   /**
@@ -85,9 +78,7 @@ export class Event {
    * ```
    */
   set(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("set");
-    Atomics.store(this.#cells!, 0, 1);
-    Atomics.notify(this.#cells!, 0);
+    this.#handle.runSync("set");
   }
 
   /**
@@ -103,8 +94,7 @@ export class Event {
    * ```
    */
   clear(): void {
-    if (this.#remote !== undefined) return void this.#remote.callSync("clear");
-    Atomics.store(this.#cells!, 0, 0);
+    this.#handle.runSync("clear");
   }
 
   /**
@@ -121,17 +111,13 @@ export class Event {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<boolean> {
-    const ms = waitTimeout("wait for event", timeout);
-    if (this.#remote !== undefined) return this.#remote.call("wait", ms) as Promise<boolean>;
-    if (Atomics.load(this.#cells!, 0) === 1) return Promise.resolve(true);
-    return runAsync(waitSet(this.#cells!, ms, ownerId()));
+    return this.#handle.run("wait", checkWaitTimeout("wait for event", timeout));
   }
 
   /**
-   * Wait until the flag is true, blocking the thread (for worker code).
+   * `wait()` blocking the thread (for worker code).
    *
-   * @param timeout Longest wait in ms, or `{ timeout }` (`null`/`undefined`: forever;
-   *   negative counts as 0).
+   * @param timeout Longest wait in ms, or `{ timeout }`.
    * @returns The flag when the wait ended: false only when the time ran out.
    * @throws {TypeError} For a bad timeout.
    * @throws {ProcessError} Where the thread may not block (a browser main thread).
@@ -142,46 +128,11 @@ export class Event {
    * ```
    */
   waitSync(timeout?: TimeoutArg): boolean {
-    const ms = waitTimeout("wait for event", timeout);
-    if (this.#remote !== undefined) return this.#remote.callSync("wait", ms) as boolean;
-    return runSync(waitSet(this.#cells!, ms, ownerId()), "Event.waitSync()");
+    return this.#handle.runSync("wait", checkWaitTimeout("wait for event", timeout));
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Event, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    const cells = this.#cells;
-    return marker(this, context, {
-      tag: "Event",
-      cells: cells?.buffer as SharedArrayBuffer | undefined,
-      remote: this.#remote,
-      methods: () => ({
-        set: () => this.set(),
-        clear: () => this.clear(),
-        isSet: () => this.isSet(),
-        wait: (owner, ms) => runAsync(waitSet(cells!, ms as number, owner as number), false),
-      }),
-    });
+    shareable(this, (event) => event.#handle);
+    defineShared(EVENT, () => new Event());
   }
 }
-
-registerPrimitive(
-  "Event",
-  (cells) => {
-    reviving = cells as SharedArrayBuffer;
-    return new Event();
-  },
-  (remote) => {
-    reviving = remote;
-    return new Event();
-  },
-);

@@ -4,54 +4,36 @@
  *
  * @module
  */
-import { type AcquireOptions, checkBlockTimeout, deadlineAfter } from "../args.ts";
+import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
-import type { Context } from "../runtime/types.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import type { Algorithm } from "../share/drive.ts";
-import { adopted, defineShared, Handle, type Kind } from "../share/handle.ts";
-import {
-  lock,
-  LOCK_INTERNALS,
-  type LockInternals,
-  MUTEX_CELLS,
-  tryLock,
-  unlock,
-} from "../share/mutex.ts";
+import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
+import { acquire, LOCK_CELLS, lockInternals, unlock } from "../share/mutex.ts";
 
 /** The lock's operations, for its own thread, its threads and its child processes alike. */
 const OPS = {
-  *acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
-    if (tryLock(cells, 0, owner)) return true;
-    if (ms === 0) return false;
-    return yield* lock(cells, 0, owner, deadlineAfter(ms));
-  },
+  acquire: (cells: Int32Array, owner: number, ms: number) => acquire(cells, 0, owner, ms),
   release(cells: Int32Array): void {
     if (!unlock(cells, 0)) throw new ProcessError("Cannot release lock: it is not locked");
   },
   locked: (cells: Int32Array): boolean => Atomics.load(cells, 0) !== 0,
 };
 
-const LOCK: Kind<Int32Array, typeof OPS> = {
-  tag: "Lock",
-  ops: OPS,
-  share: (cells) => cells.buffer,
-  adopt: (buffer) => new Int32Array(buffer as SharedArrayBuffer),
-};
+const LOCK = cellsKind("Lock", OPS, (cells) => lockInternals(cells, OPS));
 
 /**
  * A lock: once acquired, others block until it is released; any thread or
  * process may release it (Python's `multiprocessing.Lock`). Pass it to pool
- * tasks and `Process` targets; it is the same lock there.
+ * tasks and `Process` targets, and on from there to their own workers; it is
+ * the same lock everywhere.
  *
  * In the thread context it is a futex on a `SharedArrayBuffer`
- * (`Atomics.wait`/`Atomics.waitAsync`).
- * In the process context the parent process holds it; a child process calls
- * it over IPC (async forms) or over a synchronous local-socket channel (the
- * blocking forms and synchronous queries), so every method works there too,
- * at the cost of a round trip to the parent. The parent serves these calls on
- * its event loop: in the parent, use the async forms (a parent blocked in
- * `acquireSync()` can't serve the child that would release the lock).
+ * (`Atomics.wait`/`Atomics.waitAsync`). In the process context the parent
+ * process holds it, and a child process's calls are round trips to the
+ * parent: over IPC for the async forms, over a synchronous local-socket
+ * channel for the blocking forms and queries. The parent serves them on its
+ * event loop, so in the parent use the async forms (a parent blocked in
+ * `acquireSync()` can't serve the child that would release the lock). The
+ * other primitives, `Value` and `SharedArray` work the same way.
  *
  * The lock records which thread or process holds it. A worker (thread or
  * child process) that ends holding it can't release it: a waiter notices
@@ -76,8 +58,7 @@ export class Lock {
 
   /** Create an unlocked lock. */
   constructor() {
-    this.#handle = adopted() ??
-      Handle.local(LOCK, new Int32Array(new SharedArrayBuffer(MUTEX_CELLS * 4)));
+    this.#handle = adopted() ?? Handle.local(LOCK, newCells(LOCK_CELLS));
   }
 
   /**
@@ -100,7 +81,7 @@ export class Lock {
   }
 
   /**
-   * Acquire the lock, blocking the thread (for worker code).
+   * `acquire()` blocking the thread (for worker code).
    *
    * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
@@ -142,8 +123,7 @@ export class Lock {
    * @example
    * ```ts
    * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * console.log(lock.locked()); // false
+   * console.log(new Lock().locked()); // false
    * ```
    */
   locked(): boolean {
@@ -184,43 +164,7 @@ export class Lock {
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Lock, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    return this.#handle.marker(this, context);
-  }
-
-  static {
-    Object.defineProperty(this.prototype, LOCK_INTERNALS, {
-      value(this: Lock): LockInternals | undefined {
-        return this.#lockInternals();
-      },
-    });
-  }
-
-  /** What a `Condition` needs (undefined for a child-process proxy). */
-  #lockInternals(): LockInternals | undefined {
-    const cells = this.#handle.state;
-    if (cells === undefined) return undefined;
-    return {
-      isOwned: (owner) => Atomics.load(cells, 0) !== 0 && Atomics.load(cells, 1) === owner,
-      releaseSave: () => {
-        unlock(cells, 0);
-        return 1;
-      },
-      acquireRestore: (owner) => lock(cells, 0, owner, Infinity),
-      acquireAs: (owner, ms) => OPS.acquire(cells, owner, ms),
-      releaseAs: () => this.release(),
-    };
+    shareable(this, (lock) => lock.#handle);
+    defineShared(LOCK, () => new Lock());
   }
 }
-
-defineShared(LOCK, () => new Lock());

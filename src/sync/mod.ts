@@ -12,4 +12,4 @@ export { Event } from "./event.ts";
 export { Condition } from "./condition.ts";
 export { Barrier, type BarrierOptions } from "./barrier.ts";
 export { type Acquirable, type SyncAcquirable, withLock, withLockSync } from "./scoped.ts";
-export type { AcquireOptions, TimeoutArg } from "./_args.ts";
+export type { AcquireOptions, TimeoutArg } from "../args.ts";

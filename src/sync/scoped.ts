@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { acquireTimeout } from "./_args.ts";
-import type { AcquireOptions } from "./_args.ts";
+import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 
 /** Anything with `acquire()` / `release()`: `Lock`, `RLock`, `Semaphore`, `Condition`, ... */
@@ -55,7 +54,7 @@ export async function withLock<T>(
   fn: () => T | Promise<T>,
   options?: { readonly timeout?: number | null },
 ): Promise<T> {
-  const ms = acquireTimeout("run with lock", options ?? {}, undefined);
+  const ms = checkBlockTimeout("run with lock", options ?? {}, undefined);
   if (!(await lock.acquire({ timeout: ms === Infinity ? null : ms }))) throw timedOut(ms);
   try {
     return await fn();
@@ -85,7 +84,7 @@ export function withLockSync<T>(
   fn: () => T,
   options?: { readonly timeout?: number | null },
 ): T {
-  const ms = acquireTimeout("run with lock", options ?? {}, undefined);
+  const ms = checkBlockTimeout("run with lock", options ?? {}, undefined);
   if (!lock.acquireSync({ timeout: ms === Infinity ? null : ms })) throw timedOut(ms);
   try {
     return fn();

@@ -4,24 +4,16 @@
  *
  * @module
  */
+import { type AcquireOptions, checkBlockTimeout, checkInteger, deadlineAfter } from "../args.ts";
 import { ProcessError } from "../errors.ts";
-import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
-import { type AcquireOptions, acquireTimeout, deadlineAfter, describe } from "./_args.ts";
-import { type Algorithm, cell, runAsync, runSync } from "../share/drive.ts";
+import { type Algorithm, cell } from "../share/drive.ts";
+import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
 import { ownerGone, wakeBy } from "../share/liveness.ts";
-import { ownerId } from "../share/owner.ts";
-import type { Remote } from "../share/remote.ts";
-import { marker, registerPrimitive } from "../share/marker.ts";
 
 /** Cells: the value, the number of sleeping waiters, the bound (-1: none). */
 const VALUE = 0;
 const WAITERS = 1;
 const BOUND = 2;
-const CELLS = 3;
-
-let reviving: SharedArrayBuffer | Remote | undefined;
 
 function tryTake(cells: Int32Array): boolean {
   for (;;) {
@@ -31,58 +23,56 @@ function tryTake(cells: Int32Array): boolean {
   }
 }
 
-function* take(cells: Int32Array, ms: number, owner: number): Algorithm<boolean> {
-  if (tryTake(cells)) return true;
-  if (ms === 0) return false;
-  const deadline = deadlineAfter(ms);
-  for (;;) {
-    if (performance.now() >= deadline) return false;
-    Atomics.add(cells, WAITERS, 1);
-    try {
-      yield cell(cells, VALUE, 0, wakeBy(owner, deadline));
-    } finally {
-      Atomics.sub(cells, WAITERS, 1);
-    }
-    if (ownerGone(owner)) return false; // the child waited for has died
+/** The semaphore's operations. */
+const OPS = {
+  *acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
     if (tryTake(cells)) return true;
-  }
-}
-
-function give(cells: Int32Array, n: number, what: string): void {
-  const bound = Atomics.load(cells, BOUND);
-  if (bound < 0) {
-    Atomics.add(cells, VALUE, n);
-  } else {
+    if (ms === 0) return false;
+    const deadline = deadlineAfter(ms);
     for (;;) {
-      const v = Atomics.load(cells, VALUE);
-      if (v + n > bound) throw new ProcessError(`Cannot ${what}: released too many times`);
-      if (Atomics.compareExchange(cells, VALUE, v, v + n) === v) break;
+      if (performance.now() >= deadline) return false;
+      Atomics.add(cells, WAITERS, 1);
+      try {
+        yield cell(cells, VALUE, 0, wakeBy(owner, deadline));
+      } finally {
+        Atomics.sub(cells, WAITERS, 1);
+      }
+      if (ownerGone(owner)) return false; // the child waited for has died
+      if (tryTake(cells)) return true;
     }
-  }
-  if (Atomics.load(cells, WAITERS) > 0) Atomics.notify(cells, VALUE, n);
+  },
+  release(cells: Int32Array, _owner: number, n: number): void {
+    const bound = Atomics.load(cells, BOUND);
+    if (bound < 0) {
+      Atomics.add(cells, VALUE, n);
+    } else {
+      for (;;) {
+        const v = Atomics.load(cells, VALUE);
+        if (v + n > bound) {
+          throw new ProcessError("Cannot release BoundedSemaphore: released too many times");
+        }
+        if (Atomics.compareExchange(cells, VALUE, v, v + n) === v) break;
+      }
+    }
+    if (Atomics.load(cells, WAITERS) > 0) Atomics.notify(cells, VALUE, n);
+  },
+  getValue: (cells: Int32Array): number => Atomics.load(cells, VALUE),
+};
+
+function initial(kind: string, value: number, bounded: boolean): Int32Array {
+  const cells = newCells(3);
+  cells[VALUE] = checkInteger(`create ${kind}`, "value", value);
+  cells[BOUND] = bounded ? value : -1;
+  return cells;
 }
 
-function checkCount(what: string, name: string, n: unknown, min: number): number {
-  if (typeof n !== "number" || !Number.isInteger(n)) {
-    throw new TypeError(`Cannot ${what}: '${name}' must be an integer, received ${describe(n)}`);
-  }
-  if (n < min || n > 2 ** 31 - 1) {
-    throw new RangeError(
-      `Cannot ${what}: '${name}' must be an integer from ${min} to 2147483647, received ${n}`,
-    );
-  }
-  return n;
-}
+const SEMAPHORE = cellsKind("Semaphore", OPS);
+const BOUNDED = cellsKind("BoundedSemaphore", OPS);
 
 /**
  * A counter of free slots: `acquire()` takes one (waiting while there is
  * none), `release()` gives one back (Python's `multiprocessing.Semaphore`).
- * Pass it to pool tasks and `Process` targets; it is the same semaphore there.
- *
- * In the process context the parent process holds it; a child process calls
- * it over IPC (async forms) or over a synchronous local-socket channel (the
- * blocking forms and synchronous queries), so every method works there too,
- * at the cost of a round trip to the parent.
+ * It works in both contexts as `Lock` does.
  *
  * @example
  * ```ts
@@ -94,30 +84,19 @@ function checkCount(what: string, name: string, n: unknown, min: number): number
  * ```
  */
 export class Semaphore {
-  readonly #cells: Int32Array | undefined;
-  readonly #remote: Remote | undefined;
+  readonly #handle: Handle<Int32Array, typeof OPS>;
 
   /**
    * Create a semaphore with `value` free slots.
    *
    * @param value The initial number of free slots (default 1).
-   * @throws {TypeError} When `value` is not an integer.
-   * @throws {RangeError} When `value` is negative.
+   * @throws {TypeError} When `value` is not a number.
+   * @throws {RangeError} When `value` is not a non-negative integer.
    */
   constructor(value: number = 1) {
-    const from = reviving;
-    reviving = undefined;
-    if (from instanceof SharedArrayBuffer) {
-      this.#cells = new Int32Array(from);
-    } else if (from !== undefined) {
-      this.#remote = from;
-    } else {
-      const kind = new.target === BoundedSemaphore ? "BoundedSemaphore" : "Semaphore";
-      checkCount(`create ${kind}`, "value", value, 0);
-      this.#cells = new Int32Array(new SharedArrayBuffer(CELLS * 4));
-      this.#cells[VALUE] = value;
-      this.#cells[BOUND] = this instanceof BoundedSemaphore ? value : -1;
-    }
+    const bounded = new.target === BoundedSemaphore;
+    this.#handle = adopted() ??
+      Handle.local(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
   }
 
   /**
@@ -135,14 +114,11 @@ export class Semaphore {
    * ```
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    const ms = acquireTimeout("acquire semaphore", block, timeout);
-    if (this.#remote !== undefined) return this.#remote.call("acquire", ms) as Promise<boolean>;
-    if (tryTake(this.#cells!)) return Promise.resolve(true);
-    return runAsync(take(this.#cells!, ms, ownerId()));
+    return this.#handle.run("acquire", checkBlockTimeout("acquire semaphore", block, timeout));
   }
 
   /**
-   * Take a slot, blocking the thread (for worker code).
+   * `acquire()` blocking the thread (for worker code).
    *
    * @param block `false` to return at once when there is none, or `{ block, timeout }`.
    * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
@@ -156,9 +132,7 @@ export class Semaphore {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    const ms = acquireTimeout("acquire semaphore", block, timeout);
-    if (this.#remote !== undefined) return this.#remote.callSync("acquire", ms) as boolean;
-    return runSync(take(this.#cells!, ms, ownerId()), `${this.constructor.name}.acquireSync()`);
+    return this.#handle.runSync("acquire", checkBlockTimeout("acquire semaphore", block, timeout));
   }
 
   /**
@@ -176,10 +150,10 @@ export class Semaphore {
    * ```
    */
   release(n: number = 1): void {
-    const what = `release ${this.constructor.name}`;
-    checkCount(what, "n", n, 1);
-    if (this.#remote !== undefined) return void this.#remote.callSync("release", n);
-    give(this.#cells!, n, what);
+    this.#handle.runSync(
+      "release",
+      checkInteger(`release ${this.constructor.name}`, "n", n, { min: 1 }),
+    );
   }
 
   /**
@@ -193,8 +167,7 @@ export class Semaphore {
    * ```
    */
   getValue(): number {
-    if (this.#remote !== undefined) return this.#remote.callSync("getValue") as number;
-    return Atomics.load(this.#cells!, VALUE);
+    return this.#handle.runSync("getValue");
   }
 
   /**
@@ -230,28 +203,8 @@ export class Semaphore {
   }
 
   static {
-    // `[SHAREABLE]` is set on the prototype here: isolatedDeclarations can't
-    // emit a method with a computed name.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Semaphore, context: Context): SharedMarker {
-        return this.#marker(context);
-      },
-    });
-  }
-
-  /** The marker this object travels as, to `context` (see `encodeShared()`). */
-  #marker(context: Context): SharedMarker {
-    const cells = this.#cells;
-    return marker(this, context, {
-      tag: this instanceof BoundedSemaphore ? "BoundedSemaphore" : "Semaphore",
-      cells: cells?.buffer as SharedArrayBuffer | undefined,
-      remote: this.#remote,
-      methods: (): RpcTarget => ({
-        acquire: (owner, ms) => runAsync(take(cells!, ms as number, owner as number), false),
-        release: (_owner, n) => this.release(n as number),
-        getValue: () => this.getValue(),
-      }),
-    });
+    shareable(this, (semaphore) => semaphore.#handle);
+    defineShared(SEMAPHORE, () => new Semaphore());
   }
 }
 
@@ -270,18 +223,8 @@ export class Semaphore {
  * }
  * ```
  */
-export class BoundedSemaphore extends Semaphore {}
-
-for (const Class of [Semaphore, BoundedSemaphore]) {
-  registerPrimitive(
-    Class.name,
-    (cells) => {
-      reviving = cells as SharedArrayBuffer;
-      return new Class();
-    },
-    (remote) => {
-      reviving = remote;
-      return new Class();
-    },
-  );
+export class BoundedSemaphore extends Semaphore {
+  static {
+    defineShared(BOUNDED, () => new BoundedSemaphore());
+  }
 }

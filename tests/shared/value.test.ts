@@ -1,11 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import type { Context } from "../../src/runtime/types.ts";
-import { SharedArray, type Typecode, Value } from "../../src/shared/mod.ts";
-import { Lock, RLock } from "../../src/sync/mod.ts";
-
-const CONTEXTS: readonly Context[] = ["thread", "process"];
+import { Lock, Pool, RLock, SharedArray, type Typecode, Value } from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
 describe("Value and SharedArray (in one thread)", () => {
   it("Value holds each typecode's values, wrapping like C", () => {
@@ -51,7 +47,7 @@ describe("Value and SharedArray (in one thread)", () => {
     assert.throws(() => new Value("i", 0, { lock: 1 as unknown as boolean }), TypeError);
     assert.throws(() => new SharedArray("z" as Typecode, 1), TypeError);
     assert.throws(() => new SharedArray("i", -1), RangeError);
-    assert.throws(() => new SharedArray("i", 1.5), TypeError);
+    assert.throws(() => new SharedArray("i", 1.5), RangeError);
     assert.throws(() => new SharedArray("i", null as unknown as number), TypeError);
   });
 

@@ -1,17 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { BrokenBarrierError, ProcessError } from "../../src/errors.ts";
 import {
   Barrier,
   BoundedSemaphore,
+  BrokenBarrierError,
   Condition,
   Event,
   Lock,
+  ProcessError,
   RLock,
   Semaphore,
   withLock,
   withLockSync,
-} from "../../src/sync/mod.ts";
+} from "../../mod.ts";
 
 describe("Lock (in one thread)", () => {
   it("Lock.acquire() takes a free lock; acquire(false) returns false at once when taken", async () => {
@@ -148,8 +149,9 @@ describe("Semaphore and BoundedSemaphore (in one thread)", () => {
 
   it("Semaphore rejects a negative or non-integer value", () => {
     assert.throws(() => new Semaphore(-1), RangeError);
-    assert.throws(() => new BoundedSemaphore(-1), /'value' must be an integer from 0/);
-    assert.throws(() => new Semaphore(1.5), TypeError);
+    assert.throws(() => new BoundedSemaphore(-1), /'value' must be a non-negative integer/);
+    assert.throws(() => new Semaphore(1.5), RangeError);
+    assert.throws(() => new Semaphore("2" as unknown as number), TypeError);
     assert.throws(() => new Semaphore(1).release(0), RangeError);
   });
 });
@@ -300,7 +302,8 @@ describe("Barrier (in one thread)", () => {
   it("Barrier rejects bad parties and options", () => {
     assert.throws(() => new Barrier(0), RangeError);
     assert.throws(() => new Barrier(-2), /'parties' must be a positive integer, received -2/);
-    assert.throws(() => new Barrier(1.5), TypeError);
+    assert.throws(() => new Barrier(1.5), RangeError);
+    assert.throws(() => new Barrier("2" as unknown as number), TypeError);
     assert.throws(() => new Barrier(2, { action: 1 as unknown as () => void }), TypeError);
     assert.throws(() => new Barrier(2, { timeout: "x" as unknown as number }), TypeError);
   });

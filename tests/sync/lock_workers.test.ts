@@ -1,12 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Process } from "../../src/process/process.ts";
-import type { Context } from "../../src/runtime/types.ts";
-import { Value } from "../../src/shared/mod.ts";
-import { Lock, RLock } from "../../src/sync/mod.ts";
-
-const CONTEXTS: readonly Context[] = ["thread", "process"];
+import { Lock, Pool, Process, RLock, Value } from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

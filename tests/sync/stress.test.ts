@@ -1,11 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import type { Context } from "../../src/runtime/types.ts";
-import { Value } from "../../src/shared/mod.ts";
-import { Barrier } from "../../src/sync/mod.ts";
+import { Barrier, type Context, Pool, Value } from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
-const CONTEXTS: readonly Context[] = ["thread", "process"];
 /** Increments per worker: every request crosses IPC in the process context, so fewer there. */
 const INCREMENTS: Record<Context, number> = { thread: 10_000, process: 500 };
 

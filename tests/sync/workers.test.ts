@@ -1,19 +1,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import type { Context } from "../../src/runtime/types.ts";
-import { Value } from "../../src/shared/mod.ts";
 import {
   Barrier,
   BoundedSemaphore,
   Condition,
   Event,
   Lock,
+  Pool,
   RLock,
   Semaphore,
-} from "../../src/sync/mod.ts";
-
-const CONTEXTS: readonly Context[] = ["thread", "process"];
+  Value,
+} from "../../mod.ts";
+import { CONTEXTS } from "../_contexts.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

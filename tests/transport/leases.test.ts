@@ -1,11 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Process } from "../../src/process/process.ts";
-import { Queue } from "../../src/queue/queue.ts";
-import { Value } from "../../src/shared/value.ts";
-import { Event } from "../../src/sync/event.ts";
-import { Lock } from "../../src/sync/lock.ts";
+import { Event, Lock, Pool, Process, Queue, Value } from "../../mod.ts";
 import { leasedCount } from "../../src/transport/leases.ts";
 import { CONTEXTS } from "../_contexts.ts";
 
