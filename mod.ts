@@ -68,6 +68,7 @@ export {
   Lock,
   RLock,
   Semaphore,
+  SemLock,
   withLock,
   withLockSync,
 } from "./src/sync/mod.ts";

@@ -168,7 +168,7 @@ export interface LockInternals {
 }
 
 /** Cells of a `Lock` or `RLock`: the mutex, then the recursion count (0 for a `Lock`). */
-export const LOCK_CELLS = MUTEX_CELLS + 1;
+export const LOCK_CELLS: number = MUTEX_CELLS + 1;
 
 /**
  * The `LockInternals` of a `Lock` or `RLock` (`Kind.internals`).

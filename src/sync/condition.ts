@@ -11,8 +11,6 @@
  * @module
  */
 import {
-  type AcquireOptions,
-  checkBlockTimeout,
   checkInteger,
   checkWaitTimeout,
   deadlineAfter,
@@ -35,6 +33,7 @@ import { ownerGone, wakeBy } from "../share/liveness.ts";
 import type { LockInternals } from "../share/mutex.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
+import { SemLock } from "./sem_lock.ts";
 
 const SEQ = 0;
 const WAITERS = 1;
@@ -152,7 +151,7 @@ function* waitFor(
  * cond.release();
  * ```
  */
-export class Condition {
+export class Condition extends SemLock {
   readonly #handle: Handle<State, typeof OPS>;
   /** The lock object (undefined in a child process's condition). */
   readonly #lock: Lock | RLock | undefined;
@@ -165,6 +164,7 @@ export class Condition {
    *   process.
    */
   constructor(lock?: Lock | RLock) {
+    super();
     const handle = adopted<State, typeof OPS>();
     if (handle !== undefined) {
       this.#handle = handle;
@@ -180,59 +180,6 @@ export class Condition {
       );
     }
     this.#handle = Handle.local(CONDITION, { cells: newCells(3), lock: internals });
-  }
-
-  /**
-   * Acquire the underlying lock.
-   *
-   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether the lock was acquired.
-   * @throws {TypeError} For a bad `block` or `timeout`.
-   * @example
-   * ```ts
-   * import { Condition } from "./condition.ts";
-   * const cond = new Condition();
-   * console.log(await cond.acquire()); // true
-   * cond.release();
-   * ```
-   */
-  acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    return this.#handle.run("acquire", checkBlockTimeout("acquire Condition", block, timeout));
-  }
-
-  /**
-   * `acquire()` blocking the thread (for worker code).
-   *
-   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether the lock was acquired.
-   * @example
-   * ```ts
-   * import { Condition } from "./condition.ts";
-   * const cond = new Condition();
-   * console.log(cond.acquireSync()); // true
-   * cond.release();
-   * ```
-   */
-  acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    return this.#handle.runSync("acquire", checkBlockTimeout("acquire Condition", block, timeout));
-  }
-
-  /**
-   * Release the underlying lock.
-   *
-   * @throws {ProcessError} When it is not held (by this holder, for an `RLock`).
-   * @example
-   * ```ts
-   * import { Condition } from "./condition.ts";
-   * const cond = new Condition();
-   * await cond.acquire();
-   * cond.release();
-   * ```
-   */
-  release(): void {
-    this.#handle.runSync("release");
   }
 
   /**
@@ -357,38 +304,6 @@ export class Condition {
    */
   notifyAll(): void {
     this.#handle.runSync("notify", Infinity);
-  }
-
-  /**
-   * Release the lock at the end of a `using` block.
-   *
-   * @example
-   * ```ts
-   * import { Condition } from "./condition.ts";
-   * const cond = new Condition();
-   * await cond.acquire();
-   * cond[Symbol.dispose]();
-   * ```
-   */
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  /**
-   * Release the lock at the end of an `await using` block.
-   *
-   * @returns A resolved promise.
-   * @example
-   * ```ts
-   * import { Condition } from "./condition.ts";
-   * const cond = new Condition();
-   * await cond.acquire();
-   * await cond[Symbol.asyncDispose]();
-   * ```
-   */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
   }
 
   static {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
 import { acquire, LOCK_CELLS, lockInternals, unlock } from "../share/mutex.ts";
+import { SemLock } from "./sem_lock.ts";
 
 /** The lock's operations, for its own thread, its threads and its child processes alike. */
 const OPS = {
@@ -53,67 +53,13 @@ const LOCK = cellsKind("Lock", OPS, (cells) => lockInternals(cells, OPS));
  * }
  * ```
  */
-export class Lock {
+export class Lock extends SemLock {
   readonly #handle: Handle<Int32Array, typeof OPS>;
 
   /** Create an unlocked lock. */
   constructor() {
+    super();
     this.#handle = adopted() ?? Handle.local(LOCK, newCells(LOCK_CELLS));
-  }
-
-  /**
-   * Acquire the lock (Python's `acquire(block=True, timeout=None)`).
-   *
-   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether the lock was acquired.
-   * @throws {TypeError} For a bad `block` or `timeout`.
-   * @example
-   * ```ts
-   * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * console.log(await lock.acquire(false)); // true
-   * console.log(await lock.acquire({ timeout: 10 })); // false: already held
-   * ```
-   */
-  acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    return this.#handle.run("acquire", checkBlockTimeout("acquire lock", block, timeout));
-  }
-
-  /**
-   * `acquire()` blocking the thread (for worker code).
-   *
-   * @param block `false` to return at once when it is taken, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether the lock was acquired.
-   * @throws {TypeError} For a bad `block` or `timeout`.
-   * @throws {ProcessError} Where the thread may not block (a browser main thread).
-   * @example
-   * ```ts
-   * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * console.log(lock.acquireSync(true, 100)); // true
-   * lock.release();
-   * ```
-   */
-  acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    return this.#handle.runSync("acquire", checkBlockTimeout("acquire lock", block, timeout));
-  }
-
-  /**
-   * Release the lock. Any thread or process may release it.
-   *
-   * @throws {ProcessError} When it is not locked.
-   * @example
-   * ```ts
-   * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * await lock.acquire();
-   * lock.release();
-   * ```
-   */
-  release(): void {
-    this.#handle.runSync("release");
   }
 
   /**
@@ -128,39 +74,6 @@ export class Lock {
    */
   locked(): boolean {
     return this.#handle.runSync("locked");
-  }
-
-  /**
-   * Release the lock at the end of a `using` block (`with lock:` in Python):
-   * `await lock.acquire(); using _ = lock;`.
-   *
-   * @example
-   * ```ts
-   * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * await lock.acquire();
-   * lock[Symbol.dispose]();
-   * ```
-   */
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  /**
-   * Release the lock at the end of an `await using` block.
-   *
-   * @returns A resolved promise.
-   * @example
-   * ```ts
-   * import { Lock } from "./lock.ts";
-   * const lock = new Lock();
-   * await lock.acquire();
-   * await lock[Symbol.asyncDispose]();
-   * ```
-   */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
   }
 
   static {

@@ -6,6 +6,7 @@
  * @module
  */
 export { Lock } from "./lock.ts";
+export { SemLock } from "./sem_lock.ts";
 export { RLock } from "./rlock.ts";
 export { BoundedSemaphore, Semaphore } from "./semaphore.ts";
 export { Event } from "./event.ts";

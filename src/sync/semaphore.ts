@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { type AcquireOptions, checkBlockTimeout, checkInteger, deadlineAfter } from "../args.ts";
+import { checkInteger, deadlineAfter } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
 import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { SemLock } from "./sem_lock.ts";
 
 /** Cells: the value, the number of sleeping waiters, the bound (-1: none). */
 const VALUE = 0;
@@ -83,7 +84,7 @@ const BOUNDED = cellsKind("BoundedSemaphore", OPS);
  * slots.release();
  * ```
  */
-export class Semaphore {
+export class Semaphore extends SemLock {
   readonly #handle: Handle<Int32Array, typeof OPS>;
 
   /**
@@ -94,45 +95,10 @@ export class Semaphore {
    * @throws {RangeError} When `value` is not a non-negative integer.
    */
   constructor(value: number = 1) {
+    super();
     const bounded = new.target === BoundedSemaphore;
     this.#handle = adopted() ??
       Handle.local(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
-  }
-
-  /**
-   * Take a slot (Python's `acquire(block=True, timeout=None)`).
-   *
-   * @param block `false` to return at once when there is none, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether a slot was taken.
-   * @throws {TypeError} For a bad `block` or `timeout`.
-   * @example
-   * ```ts
-   * import { Semaphore } from "./semaphore.ts";
-   * const s = new Semaphore(1);
-   * console.log(await s.acquire(), await s.acquire(false)); // true false
-   * ```
-   */
-  acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    return this.#handle.run("acquire", checkBlockTimeout("acquire semaphore", block, timeout));
-  }
-
-  /**
-   * `acquire()` blocking the thread (for worker code).
-   *
-   * @param block `false` to return at once when there is none, or `{ block, timeout }`.
-   * @param timeout Longest wait in ms (`null`/`undefined`: forever; negative counts as 0).
-   * @returns Whether a slot was taken.
-   * @throws {TypeError} For a bad `block` or `timeout`.
-   * @throws {ProcessError} Where the thread may not block (a browser main thread).
-   * @example
-   * ```ts
-   * import { Semaphore } from "./semaphore.ts";
-   * console.log(new Semaphore(0).acquireSync(true, 10)); // false
-   * ```
-   */
-  acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    return this.#handle.runSync("acquire", checkBlockTimeout("acquire semaphore", block, timeout));
   }
 
   /**
@@ -149,7 +115,7 @@ export class Semaphore {
    * console.log(s.getValue()); // 1
    * ```
    */
-  release(n: number = 1): void {
+  override release(n: number = 1): void {
     this.#handle.runSync(
       "release",
       checkInteger(`release ${this.constructor.name}`, "n", n, { min: 1 }),
@@ -168,38 +134,6 @@ export class Semaphore {
    */
   getValue(): number {
     return this.#handle.runSync("getValue");
-  }
-
-  /**
-   * Give the slot back at the end of a `using` block.
-   *
-   * @example
-   * ```ts
-   * import { Semaphore } from "./semaphore.ts";
-   * const s = new Semaphore();
-   * await s.acquire();
-   * s[Symbol.dispose]();
-   * ```
-   */
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  /**
-   * Give the slot back at the end of an `await using` block.
-   *
-   * @returns A resolved promise.
-   * @example
-   * ```ts
-   * import { Semaphore } from "./semaphore.ts";
-   * const s = new Semaphore();
-   * await s.acquire();
-   * await s[Symbol.asyncDispose]();
-   * ```
-   */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
   }
 
   static {
