@@ -21,7 +21,7 @@ import { encodeShared } from "../transport/shareable.ts";
 import { packNumbers } from "../transport/numeric_pack.ts";
 import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
 import { planChunks } from "./chunking.ts";
-import { assertFunction, functionRef, sourceFunction } from "./function_ref.ts";
+import { assertFunction, functionRef, sourceFunction } from "../worker/functions.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
 import { checkProgress, type ProgressCallback, ProgressReporter } from "./progress.ts";

@@ -28,14 +28,7 @@ import {
 import { jsonBatch, readBatch } from "../transport/json_batch.ts";
 import { handleRpcReply, type RpcReply, setRpcPort } from "../transport/rpc.ts";
 import { packedBuffers, packNumbers } from "../transport/numeric_pack.ts";
-import {
-  type AnyFunction,
-  closureHint,
-  compileFunction,
-  exportedFunction,
-  loadModule,
-  resolveFunction,
-} from "./functions.ts";
+import { type AnyFunction, closureHint, loadModule, resolveFunction } from "./functions.ts";
 import { decodeArgs } from "./revive.ts";
 
 /** Results are sent at least this often while a long batch runs (ms). */
@@ -104,7 +97,7 @@ function describe(value: unknown): string {
 export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Promise<void> {
   const fns = new Map<FunctionKey, AnyFunction>();
   const names = new Map<FunctionKey, string>();
-  const sources = new Map<number, string>();
+  const sources = new Map<FunctionKey, string>();
   let queue: unknown[] = [];
   let head = 0;
   let out: unknown[] = [];
@@ -124,14 +117,15 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     let fn = fns.get(key);
     if (fn === undefined) {
       try {
-        fn = typeof key === "number"
-          ? compileFunction(names.get(key) ?? "", sources.get(key) ?? "undefined")
-          : exportedFunction(key);
+        fn = resolveFunction({
+          name: names.get(key) ?? "",
+          source: sources.get(key) ?? "undefined",
+        });
       } catch (error) {
         fn = throwing(error);
       }
       fns.set(key, fn);
-      sources.delete(key as number);
+      sources.delete(key);
     }
     return fn;
   };
@@ -212,7 +206,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       } catch (error) {
         if (gone || isSelfExit(error)) return;
         status = STATUS_ERROR;
-        const hint = error instanceof ReferenceError && typeof key === "number"
+        const hint = error instanceof ReferenceError
           ? closureHint(names.get(key) ?? "")
           : undefined;
         value = encodeError(error, hint);
