@@ -223,7 +223,7 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
         args,
         daemon: this.#daemon,
         parentName: me.name,
-        parentPid: me.pid ?? (globalThis as { process?: { pid?: number } }).process?.pid,
+        parentPid: me.pid,
         depth: childDepth(),
       };
       const handle = backend.spawn({
