@@ -1,11 +1,14 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError } from "../../src/errors.ts";
-import { activeChildren } from "../../src/process/children.ts";
-import { Process } from "../../src/process/process.ts";
-import { getStartMethod, setStartMethod } from "../../src/process/start_method.ts";
-import { getContext } from "../../src/process/context.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import {
+  activeChildren,
+  getContext,
+  getStartMethod,
+  Process,
+  ProcessError,
+  setStartMethod,
+} from "../../mod.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
 

@@ -1,13 +1,8 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Process } from "../../src/process/process.ts";
-import { Queue } from "../../src/queue/queue.ts";
-import { Value } from "../../src/shared/value.ts";
-import { Event } from "../../src/sync/event.ts";
-import { Lock } from "../../src/sync/lock.ts";
+import { Event, Lock, Pool, Process, Queue, Value } from "../../mod.ts";
 import { leasedCount } from "../../src/transport/leases.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 /** The library's entry, for targets that start processes of their own. */
 const MOD = new URL("../../mod.ts", import.meta.url).href;
