@@ -1,10 +1,7 @@
 /**
- * The contexts every behaviour test runs in. Test files loop over these
- * (`for (const context of CONTEXTS) describe(...)`) instead of copying tests.
+ * `CONTEXTS`, for the test files that import it from here; it lives in
+ * `_helpers.ts` with the other shared test helpers.
  *
  * @module
  */
-import type { Context } from "../mod.ts";
-
-/** Both contexts: worker threads and child processes. */
-export const CONTEXTS: readonly Context[] = ["thread", "process"];
+export { CONTEXTS } from "./_helpers.ts";

@@ -9,7 +9,7 @@ import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context, ResourceLimits } from "../runtime/types.ts";
 import type { ChunkStrategy } from "./chunking.ts";
 import { isChunkStrategy } from "./chunking.ts";
-import { assertFunction } from "./function_ref.ts";
+import { assertFunction } from "../worker/functions.ts";
 
 /** Options of `new Pool(options)`; every field is optional. */
 export interface PoolOptions {

@@ -13,7 +13,7 @@ import { MODE_MAP, MODE_STARMAP } from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import type { AsyncResult, ResultCallbacks } from "./async_result.ts";
 import type { TaskFunction, TaskInput } from "./call_types.ts";
-import { assertFunction, functionRef } from "./function_ref.ts";
+import { assertFunction, functionRef } from "../worker/functions.ts";
 import { imapControl, type IMapIterator } from "./imap_iterator.ts";
 import type { CheckedPoolOptions } from "./options.ts";
 import { Scheduler } from "./scheduler.ts";

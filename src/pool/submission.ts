@@ -16,7 +16,7 @@ import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.
 import type { IMapOptions, MapAsyncOptions, TaskFunction, TaskInput } from "./call_types.ts";
 import { planChunks } from "./chunking.ts";
 import { PerItemMemo } from "./dispatch_policy.ts";
-import { sourceFunction } from "./function_ref.ts";
+import { sourceFunction } from "../worker/functions.ts";
 import { imapControl, IMapIterator } from "./imap_iterator.ts";
 import { MapJob } from "./map_job.ts";
 import { checkChunksize, type Chunksize, positiveInteger } from "./options.ts";

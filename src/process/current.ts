@@ -5,48 +5,71 @@
  *
  * @module
  */
+import process from "node:process";
 import { inWorkerThread } from "../runtime/in_worker.ts";
+import { isProcessAlive } from "../runtime/process_alive.ts";
 import { getIdentity } from "./identity.ts";
 
-/** A description of a running program or worker. */
+/**
+ * A running program or worker, as `currentProcess()` and `parentProcess()`
+ * see it: the read-only part of a `Process` (Python's `current_process()`
+ * and `parent_process()` objects).
+ */
 export interface ProcessInfo {
   /** `"MainProcess"`, `"Process-1"`, `"ThreadPoolWorker-3"`, `"ForkPoolWorker-2"`, ... */
   readonly name: string;
-  /** OS pid (main program and process context); undefined in a thread worker. */
+  /** OS process id (a thread worker shares its process's); undefined when unknown. */
   readonly pid: number | undefined;
   /** The pid, or the thread id in a thread worker. */
   readonly ident: number | undefined;
   /** Whether it is a daemon (pool workers are). */
   readonly daemon: boolean;
+  /** Its exit code: null, since it is still running. */
+  readonly exitcode: number | null;
+  /**
+   * Whether it is still running: always true for `currentProcess()`; for
+   * `parentProcess()`, whether the parent process still exists.
+   *
+   * @returns True while it runs.
+   */
+  isAlive(): boolean;
 }
 
-interface ProcessGlobal {
-  pid?: number;
-  ppid?: number;
-}
-
-function osProcess(): ProcessGlobal | undefined {
-  return (globalThis as { process?: ProcessGlobal }).process;
+function info(
+  name: string,
+  pid: number | undefined,
+  ident: number | undefined,
+  daemon: boolean,
+  isAlive: () => boolean,
+): ProcessInfo {
+  const idText = ident === undefined ? "" : ` ${ident === pid ? "pid" : "ident"}=${ident}`;
+  return Object.freeze({
+    name,
+    pid,
+    ident,
+    daemon,
+    exitcode: null,
+    isAlive,
+    toString: () => `<Process name='${name}'${idText} started${daemon ? " daemon" : ""}>`,
+  });
 }
 
 /**
  * The program or worker running this code (Python's `current_process()`).
  *
- * @returns Its name, pid, ident and daemon flag.
+ * @returns Its name, pid, ident and daemon flag; `isAlive()` is true and
+ *   `exitcode` null, as for a running `Process`.
  * @example
  * ```ts
  * import { currentProcess } from "./current.ts";
- * console.log(currentProcess().name); // "MainProcess" in the program itself
+ * const me = currentProcess();
+ * console.log(me.name, me.isAlive()); // "MainProcess" true, in the program itself
  * ```
  */
 export function currentProcess(): ProcessInfo {
   const id = getIdentity();
-  return Object.freeze({
-    name: id.name,
-    pid: id.pid,
-    ident: id.pid ?? id.threadId,
-    daemon: id.daemon ?? id.role === "pool",
-  });
+  const ident = id.context === "thread" ? id.threadId ?? id.pid : id.pid;
+  return info(id.name, id.pid, ident, id.daemon ?? id.role === "pool", () => true);
 }
 
 /**
@@ -62,8 +85,9 @@ export function currentProcess(): ProcessInfo {
 export function parentProcess(): ProcessInfo | null {
   const id = getIdentity();
   if (id.role === "main") return null;
-  const pid = id.parentPid ?? (id.context === "process" ? osProcess()?.ppid : osProcess()?.pid);
-  return Object.freeze({ name: id.parentName ?? "MainProcess", pid, ident: pid, daemon: false });
+  const pid = id.parentPid ?? (id.context === "process" ? process.ppid : id.pid);
+  const alive = (): boolean => pid === id.pid || isProcessAlive(pid);
+  return info(id.parentName ?? "MainProcess", pid, pid, false, alive);
 }
 
 /**

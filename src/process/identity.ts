@@ -5,6 +5,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { Context } from "../runtime/types.ts";
 import { hostedIdentity } from "../worker/hosted.ts";
 
@@ -16,9 +17,9 @@ export interface ProcessIdentity {
   readonly role: "main" | "pool" | "process";
   /** The context of the worker; undefined in the main program. */
   readonly context?: Context;
-  /** OS pid in the process context and in the main program. */
-  readonly pid?: number;
-  /** Thread id in the thread context. */
+  /** OS process id (a thread worker shares its process's). */
+  readonly pid: number;
+  /** Thread id in a thread worker. */
   readonly threadId?: number;
   /** Name of the parent, when this is a worker. */
   readonly parentName?: string;
@@ -30,10 +31,9 @@ export interface ProcessIdentity {
 
 // In a bundle run again as a worker, this is the first moment the library
 // can say so: before the program's own code, which asks `isMainProcess()`.
-let identity: ProcessIdentity = hostedIdentity() ?? {
-  name: "MainProcess",
-  role: "main",
-  pid: (globalThis as { process?: { pid?: number } }).process?.pid,
+let identity: ProcessIdentity = {
+  ...(hostedIdentity() ?? { name: "MainProcess", role: "main" }),
+  pid: process.pid,
 };
 
 /**
@@ -56,7 +56,7 @@ export function getIdentity(): ProcessIdentity {
  * @param next The worker's identity.
  * @example
  * ```ts ignore
- * setIdentity({ name: "ThreadPoolWorker-1", role: "pool", context: "thread" });
+ * setIdentity({ name: "ThreadPoolWorker-1", role: "pool", context: "thread", pid: 1234 });
  * ```
  */
 export function setIdentity(next: ProcessIdentity): void {

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import { checkTimeout, describe } from "../args.ts";
 import { ProcessError } from "../errors.ts";
-import { assertFunction, functionRef } from "../pool/function_ref.ts";
 import { getBackend } from "../runtime/backend.ts";
 import type { Context, ExitInfo, WorkerHandle } from "../runtime/types.ts";
 import { workerEntryUrl } from "../runtime/worker_url.ts";
+import { assertFunction, functionRef } from "../worker/functions.ts";
 import type { FunctionRef, ProcessWorkerData } from "../transport/protocol.ts";
 import { serveWorkerRpc } from "../transport/rpc.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
@@ -71,35 +72,6 @@ export interface ProcessBaseOptions {
 
 let counter = 0;
 
-function describe(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-/**
- * How the worker finds the target. It travels by name and source text, and
- * the worker calls the module's export with that name and source when there
- * is one (so it may use imports). The main thread does not import the module
- * for this: in a program that uses top-level `await`, `module` is the main
- * module, still evaluating, and awaiting its import here would never end.
- * Only a target without source text (a bound export) is looked up in the
- * module by identity.
- */
-async function targetRef(
-  target: ProcessTarget,
-  module: string | undefined,
-): Promise<FunctionRef> {
-  try {
-    return functionRef(target);
-  } catch (error) {
-    if (module === undefined) throw error;
-    const exports = (await import(module)) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(exports)) {
-      if (value === target) return { kind: "export", name };
-    }
-    throw error;
-  }
-}
-
 /**
  * A function running in its own worker, with Python's `Process` API.
  *
@@ -114,7 +86,8 @@ async function targetRef(
  * ```
  */
 export class Process<F extends ProcessTarget = ProcessTarget> {
-  readonly #target: ProcessTarget;
+  /** How the worker finds the target (see `worker/functions.ts`). */
+  readonly #target: FunctionRef;
   readonly #args: unknown[];
   readonly #context: Context;
   readonly #module: string | undefined;
@@ -149,11 +122,10 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
     if (typeof (args as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
       throw new TypeError(`${what}: 'args' must be an array, received ${describe(args)}`);
     }
-    this.#target = options.target;
+    this.#target = functionRef(options.target);
     this.#args = [...args];
     this.#context = checkContext(options.context ?? getStartMethod(), what);
     this.#module = options.module === undefined ? undefined : String(options.module);
-    if (this.#module === undefined) functionRef(this.#target); // fail early on bound/native
     this.#name = options.name === undefined ? `Process-${++counter}` : checkName(options.name);
     this.#daemon = Boolean(options.daemon);
   }
@@ -241,27 +213,23 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
 
   async #spawn(args: unknown[]): Promise<void> {
     try {
-      const [backend, target] = await Promise.all([
-        getBackend(this.#context),
-        targetRef(this.#target, this.#module),
-      ]);
+      const backend = await getBackend(this.#context);
       const me = getIdentity();
       const workerData: ProcessWorkerData = {
         role: "process",
         name: this.#name,
         module: this.#module,
-        target,
+        target: this.#target,
         args,
         daemon: this.#daemon,
         parentName: me.name,
-        parentPid: me.pid ?? (globalThis as { process?: { pid?: number } }).process?.pid,
+        parentPid: me.pid,
         depth: childDepth(),
       };
       const handle = backend.spawn({
         url: workerEntryUrl(),
         name: this.#name,
         workerData,
-        daemon: this.#daemon,
       });
       this.#handle = handle;
       this.#ident = handle.pid ?? handle.threadId;
@@ -298,26 +266,21 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
    * @param timeout Milliseconds; null/undefined waits forever; negative counts as 0.
    * @returns Resolves when it ended or the timeout passed.
    * @throws {ProcessError} (rejects) When it was never started or is closed.
+   * @throws {TypeError} (rejects) When `timeout` is not a number or null, or is `NaN`.
    */
   async join(timeout?: number | null): Promise<void> {
     this.#checkClosed("join");
     if (this.#state !== "started") {
       throw new ProcessError(`Cannot join process '${this.#name}': it has not been started`);
     }
-    if (timeout !== undefined && timeout !== null && typeof timeout !== "number") {
-      throw new TypeError(
-        `Cannot join process '${this.#name}': 'timeout' must be a number, received ${
-          describe(timeout)
-        }`,
-      );
-    }
+    const ms = checkTimeout(`join process '${this.#name}'`, timeout);
     if (this.#exit !== undefined) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waits = [this.#exited!];
-    if (timeout !== undefined && timeout !== null) {
-      waits.push(
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, timeout)))),
-      );
+    if (ms !== Infinity) {
+      // setTimeout takes at most 2^31 - 1 ms (about 24 days); beyond, it fires at once.
+      const delay = Math.min(ms, 2 ** 31 - 1);
+      waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, delay))));
     }
     this.#joiners++;
     this.#updateRef();

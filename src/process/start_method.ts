@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describe } from "../args.ts";
 import type { Context } from "../runtime/types.ts";
 
 let current: Context = "thread";
@@ -24,7 +25,7 @@ let current: Context = "thread";
 export function checkContext(method: unknown, what: string): Context {
   if (method !== "thread" && method !== "process") {
     throw new RangeError(
-      `${what}: context must be "thread" or "process", received ${JSON.stringify(method)}`,
+      `${what}: 'context' must be "thread" or "process", received ${describe(method)}`,
     );
   }
   return method;

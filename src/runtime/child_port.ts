@@ -31,7 +31,7 @@ interface ChildProcessApi {
  * ```ts ignore
  * import { connectChildParent } from "./child_port.ts";
  * const port = await connectChildParent();
- * port.post({ t: "ready" });
+ * port.onMessage((message) => port.post(message)); // echo
  * ```
  */
 export function connectChildParent(): Promise<ParentPort> {

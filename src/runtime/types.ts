@@ -51,8 +51,6 @@ export interface SpawnOptions {
    * `ParentPort.workerData`. Must be structured-clonable.
    */
   readonly workerData?: unknown;
-  /** Process context only: detach-free child that still dies with the parent. Default false. */
-  readonly daemon?: boolean;
   /**
    * Memory caps: `worker_threads` `resourceLimits` for a thread on Node and Deno,
    * `--max-old-space-size` for a child process on Node and Deno. Bun (JavaScriptCore) has no

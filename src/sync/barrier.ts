@@ -9,14 +9,15 @@
  *
  * @module
  */
-import { checkInteger, checkTimeout, checkWaitTimeout, deadlineAfter, describe } from "../args.ts";
+import { checkInteger, checkTimeout, checkWaitTimeout, deadlineAfter } from "../args.ts";
 import { BrokenBarrierError } from "../errors.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, defineShared, Handle, type Kind, newCells, shareable } from "../share/handle.ts";
 import { ownerGone, wakeBy } from "../share/liveness.ts";
 import { lock, lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
 import type { TimeoutArg } from "../args.ts";
-import { compileFunction } from "../worker/functions.ts";
+import type { FunctionRef } from "../transport/protocol.ts";
+import { assertFunction, functionRef, resolveFunction } from "../worker/functions.ts";
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
@@ -38,19 +39,13 @@ const ACTION = 2;
 const RESETTING = -1;
 const BROKEN = -2;
 
-/** An action as it travels to a thread: by source text, like a task function. */
-interface ActionSource {
-  readonly name: string;
-  readonly source: string;
-}
-
 /** A barrier's state where it is held. */
 interface State {
   readonly cells: Int32Array;
   readonly parties: number;
   readonly action?: () => unknown;
-  /** The action's source, when it came from elsewhere. */
-  readonly source?: ActionSource;
+  /** The action by reference (as task functions travel), when it came from elsewhere. */
+  readonly source?: FunctionRef;
 }
 
 /** What every side knows of a barrier. */
@@ -166,16 +161,8 @@ const OPS = {
   broken: ({ cells }: State): boolean => Atomics.load(cells, STATE) === BROKEN,
 };
 
-function sourceOf({ action, source }: State): ActionSource | undefined {
-  if (action === undefined || source !== undefined) return source;
-  const text = Function.prototype.toString.call(action);
-  if (/\{\s*\[native code\]\s*\}$/.test(text)) {
-    throw new TypeError(
-      `Cannot send Barrier to a worker: its action '${action.name}' is a native or bound ` +
-        "function, which cannot travel by source text; pass a self-contained function",
-    );
-  }
-  return { name: action.name, source: text };
+function sourceOf({ action, source }: State): FunctionRef | undefined {
+  return action === undefined || source !== undefined ? source : functionRef(action);
 }
 
 const BARRIER: Kind<State, typeof OPS> = {
@@ -183,8 +170,8 @@ const BARRIER: Kind<State, typeof OPS> = {
   ops: OPS,
   share: (state) => ({ cells: state.cells.buffer, source: sourceOf(state) }),
   adopt(shared, config) {
-    const { cells, source } = shared as { cells: SharedArrayBuffer; source?: ActionSource };
-    const action = source && compileFunction(source.name, source.source) as () => unknown;
+    const { cells, source } = shared as { cells: SharedArrayBuffer; source?: FunctionRef };
+    const action = source && resolveFunction(source) as () => unknown;
     return { cells: new Int32Array(cells), parties: (config as Config).parties, action, source };
   },
 };
@@ -232,11 +219,7 @@ export class Barrier {
     }
     checkInteger("create Barrier", "parties", parties, { min: 1 });
     const { action, timeout = null } = options ?? {};
-    if (action !== undefined && typeof action !== "function") {
-      throw new TypeError(
-        `Cannot create Barrier: 'action' must be a function, received ${describe(action)}`,
-      );
-    }
+    if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
     checkTimeout("create Barrier", timeout);
     this.#config = { parties, timeout };
     this.#handle = Handle.local(BARRIER, { cells: newCells(COUNT + 1), parties, action });

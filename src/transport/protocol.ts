@@ -28,20 +28,17 @@ export const STATUS_ENCODING = 2;
 /** Result status of one task. */
 export type ResultStatus = typeof STATUS_OK | typeof STATUS_ERROR | typeof STATUS_ENCODING;
 
-/**
- * A function key inside a task batch: a number is the id of a function sent
- * by source text (see `TasksMessage.fns`); a string is an export name of the
- * pool's `module`.
- */
-export type FunctionKey = number | string;
+/** A function key inside a task batch: the id of a function in `TasksMessage.fns`. */
+export type FunctionKey = number;
 
 /** A function sent by source: `[id, name, source]`. */
 export type SourceFunction = readonly [id: number, name: string, source: string];
 
-/** How a worker finds its initializer / Process target. */
-export type FunctionRef =
-  | { readonly kind: "source"; readonly name: string; readonly source: string }
-  | { readonly kind: "export"; readonly name: string };
+/** A function by reference: its own name and source text (see `worker/functions.ts`). */
+export interface FunctionRef {
+  readonly name: string;
+  readonly source: string;
+}
 
 /** What a pool worker gets as `workerData`. */
 export interface PoolWorkerData {

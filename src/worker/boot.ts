@@ -6,7 +6,7 @@
  * @module
  */
 import { connectParent } from "../runtime/parent_port.ts";
-import { setIdentity } from "../process/identity.ts";
+import { getIdentity, setIdentity } from "../process/identity.ts";
 import { setNestingDepth } from "../process/bootstrap_guard.ts";
 import type { PoolWorkerData, ProcessWorkerData } from "../transport/protocol.ts";
 
@@ -24,10 +24,10 @@ export async function runWorker(): Promise<void> {
   const port = await connectParent();
   const data = port.workerData as PoolWorkerData | ProcessWorkerData;
   setIdentity({
+    ...getIdentity(),
     name: data.name,
     role: data.role,
     context: port.context,
-    pid: port.pid,
     threadId: port.threadId,
   });
   setNestingDepth(data.depth ?? 1);

@@ -27,14 +27,7 @@ import {
   type ToWorker,
 } from "../transport/protocol.ts";
 import { acceptRpcReply, setRpcPort } from "../transport/rpc.ts";
-import {
-  type AnyFunction,
-  closureHint,
-  compileFunction,
-  exportedFunction,
-  loadModule,
-  resolveFunction,
-} from "./functions.ts";
+import { type AnyFunction, closureHint, loadModule, resolveFunction } from "./functions.ts";
 import { decodeArgs } from "./revive.ts";
 
 /** Results are sent at least this often while a long batch runs (ms). */
@@ -93,7 +86,7 @@ function throwing(error: unknown): AnyFunction {
 export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Promise<void> {
   const fns = new Map<FunctionKey, AnyFunction>();
   const names = new Map<FunctionKey, string>();
-  const sources = new Map<number, string>();
+  const sources = new Map<FunctionKey, string>();
   const inbox = new TaskInbox();
   const outbox = new ResultOutbox(
     (message, transfer) => port.post(message, transfer),
@@ -115,14 +108,15 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     let fn = fns.get(key);
     if (fn === undefined) {
       try {
-        fn = typeof key === "number"
-          ? compileFunction(names.get(key) ?? "", sources.get(key) ?? "undefined")
-          : exportedFunction(key);
+        fn = resolveFunction({
+          name: names.get(key) ?? "",
+          source: sources.get(key) ?? "undefined",
+        });
       } catch (error) {
         fn = throwing(error);
       }
       fns.set(key, fn);
-      sources.delete(key as number);
+      sources.delete(key);
     }
     return fn;
   };
@@ -174,7 +168,7 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       } catch (error) {
         if (gone || isSelfExit(error)) return;
         status = STATUS_ERROR;
-        const hint = error instanceof ReferenceError && typeof key === "number"
+        const hint = error instanceof ReferenceError
           ? closureHint(names.get(key) ?? "")
           : undefined;
         value = encodeError(error, hint);

@@ -9,8 +9,7 @@ import { PingPongPool } from "../../bench/baseline/ping_pong.ts";
 import { applyAsyncCost } from "../../bench/apply_async_cost.ts";
 import type { SuiteResult } from "../../bench/_suite.ts";
 import { detectRuntime } from "../../src/runtime/detect.ts";
-
-const CONTEXTS = ["thread", "process"] as const;
+import { CONTEXTS } from "../_helpers.ts";
 
 /** Every row is well formed: names, a finite median inside its range, repeated runs. */
 function assertWellFormed(result: SuiteResult): void {

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 const BIN = fileURLToPath(new URL("../../node_modules/.bin/", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("../fixtures/bundle_app.ts", import.meta.url));

@@ -1,7 +1,7 @@
 import { after, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncResult, Pool } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { sleepThen } from "./_tasks.ts";
 
 for (const context of CONTEXTS) {

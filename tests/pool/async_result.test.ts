@@ -1,7 +1,7 @@
 import { after, before, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, ProcessError, TimeoutError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { range, sleepThen } from "./_tasks.ts";
 
 /** Replace console.error while `body` runs (a throwing callback is logged there). */

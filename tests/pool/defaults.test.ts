@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import os from "node:os";
 import { getStartMethod, Pool } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 /** The CPU count as the runtime reports it. */
 function cpus(): number {

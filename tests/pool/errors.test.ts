@@ -1,18 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, ProcessError, RemoteError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS, rejection } from "../_helpers.ts";
 import { range } from "./_tasks.ts";
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 /** Throws an error with extra own properties (named, so its frame is findable). */
 function namedFailingTask(code: string): never {

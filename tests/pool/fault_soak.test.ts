@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { PHASE_FAULTS, TASK_FAULTS } from "../../bench/soak/_kinds.ts";
 import { markdown, verdict } from "../../bench/soak/_report.ts";
 import { runSoakProgram } from "../../bench/soak/_spawn.ts";

@@ -1,26 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool, ProcessError } from "../../mod.ts";
-import { Value } from "../../src/shared/value.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { Pool, ProcessError, Value } from "../../mod.ts";
+import { CONTEXTS, rejection, within } from "../_helpers.ts";
 import { range } from "./_tasks.ts";
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 /** Records its arguments and how often it ran in this worker. */
 function recordInit(a: number, b: { label: string; tags: Map<string, number> }): void {

@@ -1,27 +1,8 @@
 import { describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, ProcessError, TimeoutError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS, rejection, within } from "../_helpers.ts";
 import { range, sleepThen } from "./_tasks.ts";
-
-/** Upper bound against hangs: rejects when `promise` takes longer than `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 const NOT_RUNNING = { name: "ProcessError", message: /Pool not running/ };
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { AsyncResult, Pool } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { range } from "./_tasks.ts";
 
 /** Sleeps longer for smaller x, so completion order is the reverse of input order. */

@@ -1,7 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool, ProcessError, RemoteError } from "../../mod.ts";
-import { Process } from "../../src/process/process.ts";
+import { Pool, Process, ProcessError, RemoteError } from "../../mod.ts";
 import {
   exitVia,
   failHidden,
@@ -10,18 +9,11 @@ import {
   fileLength,
   QuotaError,
 } from "../fixtures/exports_module.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS, rejection } from "../_helpers.ts";
 
 const MODULE = new URL("../fixtures/exports_module.ts", import.meta.url);
 const BAD_MODULE = new URL("../fixtures/bad_module.ts", import.meta.url);
 const MISSING_MODULE = new URL("../fixtures/no_such_module.ts", import.meta.url);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return await promise.then(
-    () => assert.fail("expected a rejection"),
-    (e: unknown) => e as Error,
-  );
-}
 
 for (const context of CONTEXTS) {
   describe(`The pool's module exports (${context} context)`, () => {

@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool } from "../../mod.ts";
 import { packNumbers, unpackNumbers } from "../../src/transport/numeric_pack.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 /** Awkward numbers: every one must come back exactly (Object.is). */
 const SPECIAL = [-0, 0, NaN, Infinity, -Infinity, 2 ** 53 + 2, Number.MIN_VALUE, -1.5e308, 0.1];

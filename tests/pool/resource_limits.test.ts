@@ -1,7 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, WorkerLostError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { exhaustHeap, heapLimitMb } from "../fixtures/heap_tasks.ts";
 
 const MODULE = new URL("../fixtures/heap_tasks.ts", import.meta.url);

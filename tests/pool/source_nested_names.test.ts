@@ -8,16 +8,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MaybeEncodingError, Pool, RemoteError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
+import { CONTEXTS, rejection } from "../_helpers.ts";
 
 /** Throws an instance of a class defined in the worker. */
 function throwsCustom(): never {

@@ -1,17 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MaybeEncodingError, Pool, ProcessError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS, rejection } from "../_helpers.ts";
 import { range, workerToken } from "./_tasks.ts";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 function sendMe(): number {
   return 1;

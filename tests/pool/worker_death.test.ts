@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, ProcessError, WorkerLostError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { range, sleepThen } from "./_tasks.ts";
 
 /** Each outcome of a batch of results, in submission order. */

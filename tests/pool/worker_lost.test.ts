@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, WorkerLostError } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { exitWorker, range, sleepThen, throwFromTimer } from "./_tasks.ts";
 
 /** Ends its worker through `self.close()` (Deno) after a delay. */

@@ -5,7 +5,7 @@ import process from "node:process";
 import { Pool } from "../../mod.ts";
 import { MAX_NESTING } from "../../src/process/bootstrap_guard.ts";
 import { nest } from "../fixtures/nested_pools.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { runScript, type ScriptResult } from "./_script.ts";
 
 const NESTED = new URL("../fixtures/nested_pools.ts", import.meta.url);

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Process, Queue } from "../../mod.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { pidAlive, runScript, startScript, waitGone } from "./_script.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);

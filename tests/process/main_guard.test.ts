@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { runScript } from "./_script.ts";
 
 const SCRIPT = new URL("../fixtures/main_guard_script.ts", import.meta.url);

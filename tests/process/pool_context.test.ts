@@ -1,9 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WorkerLostError } from "../../src/errors.ts";
-import { Pool } from "../../src/pool/pool.ts";
-import { getContext } from "../../src/process/context.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { getContext, Pool, WorkerLostError } from "../../mod.ts";
+import { CONTEXTS } from "../_helpers.ts";
 import { pidAlive } from "./_script.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);

@@ -1,11 +1,14 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError } from "../../src/errors.ts";
-import { activeChildren } from "../../src/process/children.ts";
-import { Process } from "../../src/process/process.ts";
-import { getStartMethod, setStartMethod } from "../../src/process/start_method.ts";
-import { getContext } from "../../src/process/context.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import {
+  activeChildren,
+  getContext,
+  getStartMethod,
+  Process,
+  ProcessError,
+  setStartMethod,
+} from "../../mod.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 const TARGETS = new URL("../fixtures/process_targets.ts", import.meta.url);
 
@@ -207,6 +210,24 @@ for (const context of CONTEXTS) {
       assert.throws(() => p.start(), TypeError);
       await assert.rejects(p.join(0), ProcessError);
     });
+
+    it("join() checks its timeout as every wait does: NaN and non-numbers are TypeErrors", async () => {
+      const p = make({ target: () => {} });
+      await p.start();
+      for (const bad of [NaN, "1", {}]) {
+        await assert.rejects(
+          p.join(bad as number),
+          (e: Error) =>
+            e instanceof TypeError &&
+            /^Cannot join process '.+': 'timeout' must be a number or null, received /.test(
+              e.message,
+            ),
+        );
+      }
+      await p.join(-1); // negative counts as 0
+      await p.join(Infinity);
+      assert.equal(p.exitcode, 0);
+    });
   });
 }
 
@@ -217,8 +238,12 @@ describe("Process construction", () => {
       (e: Error) => e instanceof TypeError && /'target' must be a function/.test(e.message),
     );
   });
-  it("rejects a bound function sent by source", () => {
+  it("rejects a bound function, with or without a module: it has no source text", () => {
     assert.throws(() => new Process({ target: function f() {}.bind(null) }), TypeError);
+    assert.throws(
+      () => new Process({ target: function f() {}.bind(null), module: TARGETS }),
+      (e: Error) => e instanceof TypeError && /bound function/.test(e.message),
+    );
   });
   it("rejects an unknown context", () => {
     assert.throws(

@@ -1,7 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Process } from "../../src/process/process.ts";
+import { Pool, Process } from "../../mod.ts";
 
 describe("child process adapter", () => {
   const pool = new Pool({ context: "process", processes: 1 });

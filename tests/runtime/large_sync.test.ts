@@ -1,9 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Pool } from "../../src/pool/pool.ts";
-import { Queue } from "../../src/queue/queue.ts";
-import { SharedArray } from "../../src/shared/shared_array.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { Pool, Queue, SharedArray } from "../../mod.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 /** 16 MiB: sixteen times the synchronous channel's shared buffer. */
 const BIG = 16 << 20;

@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Event, Lock, Pool, Process, Queue, Value } from "../../mod.ts";
 import { leasedCount } from "../../src/transport/leases.ts";
-import { CONTEXTS } from "../_contexts.ts";
+import { CONTEXTS } from "../_helpers.ts";
 
 /** The library's entry, for targets that start processes of their own. */
 const MOD = new URL("../../mod.ts", import.meta.url).href;
