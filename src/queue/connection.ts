@@ -7,9 +7,7 @@
 import { checkTimeout } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { deserialize } from "../runtime/serialize.ts";
-import type { Context } from "../runtime/types.ts";
-import { adopted, defineShared } from "../share/handle.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { adopted, defineShared, shareable } from "../share/handle.ts";
 import {
   CONNECTION,
   type ConnectionHandle,
@@ -219,13 +217,7 @@ export class Connection<T = unknown> {
   }
 
   static {
-    // `[SHAREABLE]` (see `encodeShared()`), defined here rather than as a method
-    // because isolatedDeclarations rejects computed method names.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Connection, context: Context): SharedMarker {
-        return this.#handle.marker(this, context);
-      },
-    });
+    shareable(this, (q) => q.#handle);
   }
 }
 

@@ -5,9 +5,11 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
-import { defineShared } from "../share/handle.ts";
-import { JOINABLE_QUEUE, KIND } from "./_ops.ts";
-import { handleOf, Queue } from "./queue.ts";
+import { defineShared, handleOf } from "../share/handle.ts";
+import { JOINABLE_QUEUE, KIND, type QueueHandle } from "./_ops.ts";
+import { Queue } from "./queue.ts";
+
+const queueHandle = (queue: Queue): QueueHandle => handleOf(queue) as unknown as QueueHandle;
 
 /**
  * A `Queue` whose consumers report each item done with `taskDone()`, so that
@@ -53,7 +55,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   taskDone(): void {
-    if (!handleOf(this).runSync("taskDone")) {
+    if (!queueHandle(this).runSync("taskDone")) {
       throw new ProcessError("taskDone() called too many times");
     }
   }
@@ -69,7 +71,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   join(): Promise<void> {
-    return handleOf(this).run("join");
+    return queueHandle(this).run("join");
   }
 
   /**
@@ -82,7 +84,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   joinSync(): void {
-    handleOf(this).runSync("join");
+    queueHandle(this).runSync("join");
   }
 
   static {

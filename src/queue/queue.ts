@@ -6,9 +6,7 @@
  */
 import { type BlockOptions, checkBlockTimeout, checkInteger } from "../args.ts";
 import { ProcessError } from "../errors.ts";
-import type { Context } from "../runtime/types.ts";
-import { adopted, defineShared, Handle } from "../share/handle.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
 import { checkPut, encodeValue, takeItem } from "./_items.ts";
 import {
@@ -21,9 +19,6 @@ import {
 } from "./_ops.ts";
 
 export type { BlockOptions } from "../args.ts";
-
-/** The handle under a queue (for `JoinableQueue`). */
-export let handleOf: (queue: Queue) => QueueHandle;
 
 /**
  * A first-in first-out queue that any worker can put on and get from
@@ -288,14 +283,7 @@ export class Queue<T = unknown> {
   cancelJoinThread(): void {}
 
   static {
-    // `[SHAREABLE]` (see `encodeShared()`), defined here rather than as a method
-    // because isolatedDeclarations rejects computed method names.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: Queue, context: Context): SharedMarker {
-        return this.#handle.marker(this, context, this.#maxsize);
-      },
-    });
-    handleOf = (queue) => queue.#handle;
+    shareable(this, (q) => q.#handle, (q) => q.#maxsize);
     Object.defineProperty(this, KIND, { value: QUEUE });
   }
 

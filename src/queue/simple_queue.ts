@@ -5,9 +5,7 @@
  * @module
  */
 import { ProcessError } from "../errors.ts";
-import type { Context } from "../runtime/types.ts";
-import { adopted, defineShared, Handle } from "../share/handle.ts";
-import { SHAREABLE, type SharedMarker } from "../transport/shareable.ts";
+import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
 import { encodeValue, takeItem } from "./_items.ts";
 import { type QueueHandle, type QueueOps, SIMPLE_QUEUE } from "./_ops.ts";
@@ -133,13 +131,7 @@ export class SimpleQueue<T = unknown> {
   }
 
   static {
-    // `[SHAREABLE]` (see `encodeShared()`), defined here rather than as a method
-    // because isolatedDeclarations rejects computed method names.
-    Object.defineProperty(this.prototype, SHAREABLE, {
-      value(this: SimpleQueue, context: Context): SharedMarker {
-        return this.#handle.marker(this, context);
-      },
-    });
+    shareable(this, (q) => q.#handle);
   }
 
   #checkOpen(call: string): void {

@@ -7,12 +7,12 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import { holdLease } from "../transport/leases.ts";
+import { holdLease, leasedObject } from "../transport/leases.ts";
 import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
 import { syncRpcAddress } from "../transport/rpc_sync.ts";
 import { registerReviver, type SharedMarker } from "../transport/shareable.ts";
 import { adoptOwnerTable, ownerTable } from "./owner.ts";
-import { proxyFor, Remote, serve, served } from "./remote.ts";
+import { proxyFor, Remote, serve } from "./remote.ts";
 
 /** The state inside a marker. */
 export type MarkerState =
@@ -107,7 +107,7 @@ export function registerPrimitive(
       adoptOwnerTable(state.counter);
       return fromCells(state.cells, state.extra);
     }
-    return served(state.id) ??
+    return leasedObject(state.id) ??
       proxyFor(state.id, () => {
         const remote = new Remote(state.id, state.sync);
         holdLease(remote, state.id);

@@ -39,16 +39,6 @@ export function serve(object: object, tag: string, methods: () => RpcTarget): st
   return id;
 }
 
-/**
- * The object this process serves under `id`, if any.
- *
- * @param id An id from `serve()`.
- * @returns The original object.
- */
-export function served(id: string): object | undefined {
-  return leasedObject(id);
-}
-
 /** Held weakly, so that an unused proxy is collected and the parent told (`holdLease()`). */
 const proxies = new Map<string, WeakRef<object>>();
 const unused = new FinalizationRegistry<string>((id) => {
