@@ -93,6 +93,8 @@ export class JobBoard {
     this.#queue = new Queue<JobData, JobResult>(queue, { connection: this.#redis, prefix });
     this.#queue.on("error", (error: Error) => this.#lastError = error.message);
     this.#events = this.#openEvents(redis);
+    // Its failure reaches callers through #flush; never an unhandled rejection.
+    this.#events.catch(() => {});
   }
 
   /** Read outcomes from the end of the events stream as it is now, so none is missed. */
@@ -266,6 +268,12 @@ export class JobBoard {
   async #close(): Promise<void> {
     clearTimeout(this.#downTimer);
     this.#downTimer = undefined;
+    if (this.#redis.status !== "ready") {
+      // Nothing to close gracefully; BullMQ would wait for a connection that may never come.
+      this.#redis.disconnect();
+      await within(this.#events.then((e) => e.disconnect()), CLOSE_WAIT_MS);
+      return;
+    }
     const events = this.#events.then((e) => within(e.close(), CLOSE_WAIT_MS), () => {});
     await within(events, CLOSE_WAIT_MS);
     await within(this.#queue.close(), CLOSE_WAIT_MS);

@@ -1,7 +1,8 @@
 /**
  * The `multiprocessing` command: `multiprocessing worker --redis URL --queue NAME
  * --module ./tasks.ts [--module ...] [--processes N] [--context thread|process]
- * [--lock-duration MS] [--stalled-interval MS] [--concurrency N] [--prefix P]`
+ * [--lock-duration MS] [--stalled-interval MS] [--max-stalled-count N] [--concurrency N]
+ * [--prefix P]`
  * starts a worker host ({@link serveCluster}) that runs until SIGTERM or SIGINT,
  * then finishes the chunks it holds and exits.
  *
@@ -15,7 +16,7 @@ import { serveCluster, type ServeOptions } from "./host.ts";
 
 const USAGE = "usage: multiprocessing worker --redis redis://host:6379 --queue NAME " +
   "--module ./tasks.ts [--module ...] [--processes N] [--context thread|process] " +
-  "[--concurrency N] [--lock-duration MS] [--stalled-interval MS] [--prefix PREFIX]";
+  "[--concurrency N] [--lock-duration MS] [--stalled-interval MS] [--max-stalled-count N] [--prefix PREFIX]";
 
 /**
  * Parse the CLI's arguments.
@@ -54,6 +55,7 @@ export function parseWorkerArgs(argv: readonly string[]): ServeOptions {
     "concurrency",
     "lock-duration",
     "stalled-interval",
+    "max-stalled-count",
     "prefix",
   ];
   for (const name of Object.keys(values)) {
@@ -71,6 +73,7 @@ export function parseWorkerArgs(argv: readonly string[]): ServeOptions {
     concurrency: int("concurrency"),
     lockDuration: int("lock-duration"),
     stalledInterval: int("stalled-interval"),
+    maxStalledCount: int("max-stalled-count"),
     prefix: one("prefix"),
   };
 }
