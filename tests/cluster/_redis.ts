@@ -149,6 +149,8 @@ export interface HostProcess {
   readonly exited: Promise<void>;
   /** Everything it printed. */
   output(): string;
+  /** Its exit code as the exit event reported it (null while running or after a signal). */
+  exitCode(): number | null;
 }
 
 /**
@@ -164,6 +166,8 @@ export function startHost(runtime: HostRuntime, args: string[]): HostProcess {
     cwd: ROOT,
   });
   let text = "";
+  let code: number | null = null;
+  child.once("exit", (c) => code = c);
   const onData = (data: Uint8Array): void => {
     text += new TextDecoder().decode(data);
   };
@@ -178,7 +182,7 @@ export function startHost(runtime: HostRuntime, args: string[]): HostProcess {
     });
   });
   ready.catch(() => {});
-  return { child, ready, exited: exited(child), output: () => text };
+  return { child, ready, exited: exited(child), output: () => text, exitCode: () => code };
 }
 
 /** SIGTERM every host that still runs, then SIGKILL after `graceMs`, and wait for all. */

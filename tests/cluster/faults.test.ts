@@ -117,7 +117,12 @@ describe("ClusterPool faults", { skip }, () => {
     only.child.kill("SIGTERM");
     assert.deepEqual(await result, [900, 900]);
     await only.exited;
-    assert.equal(only.child.exitCode, 0, only.output());
+    assert.match(only.output(), /stopping \(finishing the chunks held\)/);
+    // Deno's node:child_process reports any child it sent SIGTERM to as killed by SIGTERM,
+    // even when the child handled it and exited 0 (as it does here on Node and Bun).
+    if (currentRuntime() !== "deno") {
+      assert.equal(only.exitCode(), 0, `${only.child.signalCode}: ${only.output()}`);
+    }
   });
 
   it("Redis unreachable at start: every call settles with a ProcessError naming the address", async () => {
