@@ -117,6 +117,8 @@ export class JobBoard {
       this.#settleJob(jobId, false, jobError(jobId, failedReason));
     });
     await events.waitUntilReady();
+    // Known early, for the read-ahead of an imap() started before any map().
+    this.processes().catch(() => {});
     return events;
   }
 

@@ -276,8 +276,8 @@ export class ClusterPool {
       input,
       ordered,
       size,
-      // A bounded number of chunks in flight: two per advertised worker.
-      readAhead: size * 2 * Math.max(1, this.#board.knownProcesses),
+      // A bounded number of chunks in flight: two per advertised worker (at least 16).
+      readAhead: size * 2 * Math.max(8, this.#board.knownProcesses),
       submit: (index, items, answer) =>
         this.#board.add(
           `${this.id}-${seq}-${index}`,

@@ -234,6 +234,9 @@ export async function serveCluster(options: ServeOptions): Promise<ClusterHost> 
     lockDuration,
     stalledInterval,
     maxStalledCount,
+    // An idle worker long-polls this many seconds; a stalled chunk moved back to the
+    // queue may wait that long for it, so it is kept near the stalled-check period.
+    drainDelay: Math.max(1, Math.min(5, Math.round(stalledInterval / 1000))),
     autorun: false,
   });
   worker.on("error", () => {
