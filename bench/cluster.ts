@@ -5,6 +5,7 @@
  * ```sh
  * node bench/cluster.ts            # bench/results/cluster.json, cluster.md, cluster.svg
  * node bench/cluster.ts --quick    # smaller inputs, bench/results/quick/
+ * node bench/cluster.ts --quick --only=jobs   # only the per-job comparison
  * ```
  *
  * Measures, on this machine (hosts are separate OS processes on loopback, one thread worker
@@ -13,7 +14,8 @@
  * 1. items/s of `map` over trivial items and 1 ms items with 1, 2 and 4 workers, and the
  *    local `Pool` (threads) with as many workers;
  * 2. ms per job, one item per job, `ClusterPool` + one host against a bare BullMQ `Worker`
- *    process doing the same work inline, with the same concurrency;
+ *    process doing the same work inline, and in BullMQ's worker threads (off the main
+ *    thread, as the hosts do), with the same concurrency;
  * 3. trivial `map` with the default chunk size against one job per item.
  *
  * @module
@@ -40,6 +42,8 @@ const N_BUSY = quick ? 400 : 2_000;
 const N_JOBS = quick ? 200 : 1_000;
 const WORKERS = [1, 2, 4];
 const REPEATS = quick ? 1 : 3;
+/** `--only=jobs` runs only the per-job comparison. */
+const onlyJobs = flags.only === "jobs";
 
 interface Row {
   readonly bench: string;
@@ -87,7 +91,7 @@ try {
   const busy = Array.from({ length: N_BUSY }, (_, i) => i);
 
   // 1. map throughput: cluster with 1, 2, 4 hosts vs the local Pool.
-  for (const n of WORKERS) {
+  for (const n of onlyJobs ? [] : WORKERS) {
     const queue = `map${n}`;
     const hosts: HostProcess[] = Array.from(
       { length: n },
@@ -123,62 +127,74 @@ try {
     await pool.terminate();
     await stopHosts(hosts);
 
-    const bare = spawn(process.execPath, [
-      join(ROOT, "bench/cluster_bare_worker.ts"),
-      String(redis.port),
-      redis.password,
-      "bare",
-      "2",
-    ], { stdio: ["ignore", "pipe", "inherit"] });
-    await new Promise<void>((resolve) => bare.stdout!.once("data", () => resolve()));
     const connection = { host: "127.0.0.1", port: redis.port, password: redis.password };
-    const queue = new Queue("bare", { connection });
-    const events = new QueueEvents("bare", { connection });
-    await events.waitUntilReady();
-    let batch = 0;
-    const runBare = async (items: number[]): Promise<number[]> => {
-      const tag = batch++;
-      const results = new Array<number>(items.length);
-      let left = items.length;
-      const done = new Promise<void>((resolve) => {
-        const onDone = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
-          const [b, i] = jobId.split("-").slice(1).map(Number);
-          if (b !== tag) return;
-          results[i] = Number(returnvalue);
-          if (--left === 0) {
-            events.off("completed", onDone);
-            resolve();
-          }
-        };
-        events.on("completed", onDone);
-      });
-      await queue.addBulk(items.map((x, i) => ({
-        name: "sq",
-        data: { x },
-        opts: { jobId: `b-${tag}-${i}`, removeOnComplete: true },
-      })));
-      await done;
-      return results;
-    };
-    await runBare(xs.slice(0, 20));
-    record("one job per item", "bare BullMQ", 1, N_JOBS, await best(() => runBare(xs)));
-    await events.close();
-    await queue.close();
-    bare.kill("SIGTERM");
+    for (const mode of ["inline", "threads"]) {
+      const name = `bare${mode}`;
+      const bare = spawn(process.execPath, [
+        join(ROOT, "bench/cluster_bare_worker.ts"),
+        String(redis.port),
+        redis.password,
+        name,
+        "2",
+        mode,
+      ], { stdio: ["ignore", "pipe", "inherit"] });
+      await new Promise<void>((resolve) => bare.stdout!.once("data", () => resolve()));
+      const queue = new Queue(name, { connection });
+      const events = new QueueEvents(name, { connection });
+      await events.waitUntilReady();
+      let batch = 0;
+      const runBare = async (items: number[]): Promise<number[]> => {
+        const tag = batch++;
+        const results = new Array<number>(items.length);
+        let left = items.length;
+        const done = new Promise<void>((resolve) => {
+          const onDone = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+            const [b, i] = jobId.split("-").slice(1).map(Number);
+            if (b !== tag) return;
+            results[i] = Number(returnvalue);
+            if (--left === 0) {
+              events.off("completed", onDone);
+              resolve();
+            }
+          };
+          events.on("completed", onDone);
+        });
+        await queue.addBulk(items.map((x, i) => ({
+          name: "sq",
+          data: { x },
+          opts: { jobId: `b-${tag}-${i}`, removeOnComplete: true },
+        })));
+        await done;
+        return results;
+      };
+      await runBare(xs.slice(0, 20));
+      const engine = mode === "inline" ? "bare BullMQ" : "bare BullMQ, worker threads";
+      record("one job per item", engine, 1, N_JOBS, await best(() => runBare(xs)));
+      await events.close();
+      await queue.close();
+      bare.kill("SIGTERM");
+    }
   }
 } finally {
   await redis.stop();
 }
 
-const find = (bench: string, engine: string, workers = 1): Row =>
-  rows.find((r) => r.bench === bench && r.engine === engine && r.workers === workers)!;
+const find = (bench: string, engine: string, workers = 1): Row | undefined =>
+  rows.find((r) => r.bench === bench && r.engine === engine && r.workers === workers);
 const perJob = (r: Row): number => r.ms / r.items;
-const cluster = find("one job per item", "ClusterPool");
-const bare = find("one job per item", "bare BullMQ");
-const chunked = find("trivial map", "cluster");
-const oneByOne = find("trivial map, one job per item", "cluster");
+const cluster = find("one job per item", "ClusterPool")!;
+const bare = find("one job per item", "bare BullMQ")!;
+const bareThreads = find("one job per item", "bare BullMQ, worker threads")!;
+const chunked = find("trivial map", "cluster") ?? cluster;
+const oneByOne = find("trivial map, one job per item", "cluster") ?? cluster;
 const summary = {
-  perJobMs: { cluster: perJob(cluster), bare: perJob(bare), ratio: perJob(cluster) / perJob(bare) },
+  perJobMs: {
+    cluster: perJob(cluster),
+    bare: perJob(bare),
+    bareThreads: perJob(bareThreads),
+    ratio: perJob(cluster) / perJob(bare),
+    ratioThreads: perJob(cluster) / perJob(bareThreads),
+  },
   chunkingSpeedup: chunked.itemsPerSec / oneByOne.itemsPerSec,
 };
 
@@ -199,8 +215,10 @@ const table = [
   "",
   `Per job (one item per job, 1 worker process, concurrency 2): ClusterPool ${
     summary.perJobMs.cluster.toFixed(2)
-  } ms, bare BullMQ ${summary.perJobMs.bare.toFixed(2)} ms (${
+  } ms; bare BullMQ inline ${summary.perJobMs.bare.toFixed(2)} ms (${
     summary.perJobMs.ratio.toFixed(2)
+  }x), in its worker threads ${summary.perJobMs.bareThreads.toFixed(2)} ms (${
+    summary.perJobMs.ratioThreads.toFixed(2)
   }x).`,
   `Chunking: trivial map with the default chunk size is ${
     summary.chunkingSpeedup.toFixed(0)

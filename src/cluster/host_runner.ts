@@ -86,7 +86,10 @@ async function run(served: ServedModule, fn: Fn, job: JobData): Promise<Segment[
   const parts: Promise<Segment>[] = [];
   for (let start = 0; start < items.length; start += size) {
     const part = items.slice(start, start + size);
-    const work = job.k === KIND_MAP
+    // One item (one job per item): apply is the local pool's lighter path.
+    const work = part.length === 1
+      ? pool.apply(fn, job.k === KIND_MAP ? [part[0]] : [...part[0] as unknown[]]).then((v) => [v])
+      : job.k === KIND_MAP
       ? pool.map(fn, part, part.length)
       : pool.starmap(fn, part as unknown[][], part.length);
     parts.push(settle(work, part.length, served));

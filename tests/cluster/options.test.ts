@@ -5,6 +5,9 @@
  * @module
  */
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { ClusterPool, isClusterHost } from "../../cluster.ts";
 import { parseWorkerArgs } from "../../src/cluster/cli.ts";
@@ -88,5 +91,22 @@ describe("cluster options", () => {
     assert.throws(() => runJob(job("tasks", "notFn"), modules), /no exported function 'notFn'/);
     assert.throws(() => runJob(job("tasks", "toString"), modules), /no exported function/);
     assert.throws(() => runJob({ evil: true }, modules), /not a multiprocessing cluster job/);
+  });
+
+  it("the core entry point never loads bullmq or ioredis", () => {
+    const seen = new Set<string>();
+    const bare: string[] = [];
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const [, spec] of text.matchAll(/(?:from|import\()\s*"([^"]+)"/g)) {
+        if (spec.startsWith(".")) visit(join(dirname(file), spec));
+        else bare.push(spec);
+      }
+    };
+    visit(fileURLToPath(new URL("../../mod.ts", import.meta.url)));
+    assert.ok(seen.size > 20);
+    assert.deepEqual(bare.filter((s) => /bullmq|ioredis/.test(s)), []);
   });
 });
