@@ -28,4 +28,16 @@ export type { ClusterOptions, ClusterPoolOptions } from "./src/cluster/client.ts
 export { ClusterHost, serveCluster } from "./src/cluster/host.ts";
 export type { ServeOptions } from "./src/cluster/host.ts";
 export { isClusterHost } from "./src/cluster/host_flag.ts";
-export type { RedisTarget } from "./src/cluster/redis_options.ts";
+export type { RedisConnectionOptions, RedisTarget } from "./src/cluster/redis_options.ts";
+export type {
+  ApplyArgs,
+  ApplyAsyncArgs,
+  AsyncResult,
+  Chunksize,
+  ChunkStrategy,
+  Context,
+  IMapIterator,
+  ResultCallbacks,
+  TaskFunction,
+  TaskInput,
+} from "./mod.ts";

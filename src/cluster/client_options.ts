@@ -23,6 +23,7 @@ export interface ClusterOptions {
 
 /** Options of `new ClusterPool(...)`. */
 export interface ClusterPoolOptions {
+  /** Where the cluster is: Redis and the queue. */
   readonly cluster: ClusterOptions;
   /** The module (usually `import.meta.url`) whose exports the hosts run; they serve a module of the same file name. */
   readonly module: string | URL;

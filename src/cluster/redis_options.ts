@@ -8,8 +8,28 @@
 import type { RedisOptions } from "ioredis";
 import { describe } from "../args.ts";
 
+/** ioredis connection options; the common ones are named, any other passes through to ioredis. */
+export interface RedisConnectionOptions {
+  /** Host name. Default `"127.0.0.1"`. */
+  readonly host?: string;
+  /** Port. Default 6379. */
+  readonly port?: number;
+  /** A Unix socket path instead of host and port. */
+  readonly path?: string;
+  /** ACL user. */
+  readonly username?: string;
+  /** Password (of the ACL user, or `requirepass`). */
+  readonly password?: string;
+  /** Database number. */
+  readonly db?: number;
+  /** TLS options (Node's `tls.connect` options); `{}` for TLS with defaults. */
+  readonly tls?: Readonly<Record<string, unknown>>;
+  /** Any other ioredis option. */
+  readonly [option: string]: unknown;
+}
+
 /** Redis to connect to: a URL (`redis://user:password@host:6379/0`, `rediss://` for TLS) or ioredis options. */
-export type RedisTarget = string | URL | RedisOptions;
+export type RedisTarget = string | URL | RedisConnectionOptions;
 
 /** ioredis options plus a printable address. */
 export interface ResolvedRedis {
