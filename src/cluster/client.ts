@@ -60,7 +60,7 @@ export class ClusterPool {
   #state = RUN;
   #seq = 0;
   readonly #calls = new Set<PendingCall>();
-  #drained: (() => void) | undefined;
+  #drained: (() => void)[] = [];
   readonly #hooks = {
     processes: (): Promise<number> => this.#board.processes(),
     track: (call: PendingCall): void => this.#track(call),
@@ -98,7 +98,7 @@ export class ClusterPool {
   #untrack(call: PendingCall): void {
     this.#calls.delete(call);
     this.#board.done(call);
-    if (this.#calls.size === 0) this.#drained?.();
+    if (this.#calls.size === 0) { for (const resolve of this.#drained.splice(0)) resolve(); }
   }
 
   #submit<T>(call: Call<T>, kind: JobKind, f: string, items: unknown[], size: number): void {
@@ -378,7 +378,7 @@ export class ClusterPool {
    */
   async join(): Promise<void> {
     if (this.#state === RUN) throw new ProcessError("Pool is still running");
-    if (this.#calls.size > 0) await new Promise<void>((resolve) => this.#drained = resolve);
+    if (this.#calls.size > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
     await this.#board.close();
   }
 

@@ -127,7 +127,8 @@ describe("ClusterPool", { skip }, () => {
   it("terminate() settles every pending result at once; other pools go on", async () => {
     const doomed = new ClusterPool({ cluster: { redis: redis.url, queue: "t" }, module: TASKS });
     const big = doomed.map(sleepy, Array.from({ length: 40 }, () => 1_000), 1);
-    const one = doomed.applyAsync(slow, [1, 5_000]);
+    const errors: unknown[] = [];
+    const one = doomed.applyAsync(slow, [1, 5_000], { errorCallback: (e) => errors.push(e) });
     const it = doomed.imap(sleepy, [5_000, 5_000]);
     const settled = Promise.all([
       assert.rejects(big, /Pool terminated/),
@@ -138,6 +139,8 @@ describe("ClusterPool", { skip }, () => {
     const meanwhile = pool.map(square, [1, 2, 3]);
     await doomed.terminate();
     await settled;
+    await doomed.terminate();
+    assert.equal(errors.length, 1, "errorCallback ran once");
     assert.throws(() => doomed.map(square, [1]), /Pool not running/);
     assert.deepEqual(await meanwhile, [1, 4, 9]);
   });
