@@ -370,7 +370,9 @@ function finish() {
   console.log("\n━━━ summary ━━━");
   for (const s of summary) {
     console.log(
-      `${s.skipped ? "SKIP" : s.ok ? "PASS" : "FAIL"}  ${s.name.padEnd(width)}  ${s.detail}  [${seconds(s.ms)}]`,
+      `${s.skipped ? "SKIP" : s.ok ? "PASS" : "FAIL"}  ${s.name.padEnd(width)}  ${s.detail}  [${
+        seconds(s.ms)
+      }]`,
     );
   }
   const total = summary.reduce((sum, s) => sum + s.ms, 0);

@@ -78,7 +78,7 @@ describe("cluster options", () => {
     assert.equal(isClusterHost(), false);
   });
 
-  it("a host refuses jobs naming another module or a missing export, running nothing", async () => {
+  it("a host refuses jobs naming another module or a missing export, running nothing", () => {
     const modules = new Map([["tasks", {
       key: "tasks",
       url: "file:///tasks.ts",
