@@ -7,7 +7,7 @@
  * @module
  */
 import { UnrecoverableError } from "bullmq";
-import type { Pool } from "../pool/pool.ts";
+import type { Pool } from "../../mod.ts";
 import {
   type JobData,
   type JobResult,
