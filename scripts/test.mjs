@@ -29,7 +29,7 @@
  * Runtimes: deno, bun, node20 (the system Node, with `--import tsx`), node24
  * (node_modules/.bin/node).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bin, findTestFiles, ROOT, run, seconds, systemNode } from "./_util.mjs";
@@ -53,12 +53,14 @@ const CHECK_TIMEOUT_MS = 10 * 60_000;
 const DENO_CHECKED = ["mod.ts", "src/", "tests/", "examples/", "bench/", "README.md"];
 /** Tests that run once, in the packaging phase, rather than on every runtime. */
 const ONCE_TESTS = "tests/bundle";
+/** Tests that need a `redis-server` on the PATH (they start their own). */
+const CLUSTER_TESTS = "tests/cluster/";
 
 const options = parseArgs(process.argv.slice(2));
 const node20 = systemNode();
 const node24 = bin("node");
 const deno = bin("deno");
-/** @type {{ name: string, ok: boolean, detail: string, ms: number }[]} */
+/** @type {{ name: string, ok: boolean, detail: string, ms: number, skipped?: boolean }[]} */
 const summary = [];
 if (!existsSync(node24) || !existsSync(deno)) {
   console.error("scripts/test.mjs: node_modules/.bin is incomplete: run `npm ci` first");
@@ -207,6 +209,7 @@ async function runtimeTests() {
     summary.push({ name: "tests", ok: false, detail: "no test files found", ms: 0 });
     return;
   }
+  clusterPrerequisite(files);
   /** @type {Record<string, () => [string, string[]]>} */
   const commands = {
     deno: () => [deno, ["test", "-A", "--no-check", ...files]],
@@ -226,6 +229,33 @@ async function runtimeTests() {
     summary.push({ name, ok, detail, ms: result.ms });
     if (runtime.startsWith("node")) nodeRuns.push({ runtime, ok, output: result.output });
   }
+}
+
+/**
+ * The cluster tests start their own `redis-server`. Without one they skip themselves; the
+ * summary says so and how to install it, and with `CI=true` that is a failure (CI must run
+ * them: `.ci/run` installs it).
+ *
+ * @param {string[]} files the test files about to run
+ */
+function clusterPrerequisite(files) {
+  if (!files.some((file) => file.startsWith(CLUSTER_TESTS))) return;
+  let found = false;
+  try {
+    found = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+  } catch {
+    found = false;
+  }
+  if (found) return;
+  const ci = process.env.CI === "true";
+  summary.push({
+    name: `cluster tests (${CLUSTER_TESTS})`,
+    ok: !ci,
+    skipped: !ci,
+    detail: "did NOT run: redis-server is not installed (Debian/Ubuntu: apt-get install " +
+      "redis-server; macOS: brew install redis)" + (ci ? "; CI=true requires them" : ""),
+    ms: 0,
+  });
 }
 
 /**
@@ -340,7 +370,9 @@ function finish() {
   console.log("\n━━━ summary ━━━");
   for (const s of summary) {
     console.log(
-      `${s.ok ? "PASS" : "FAIL"}  ${s.name.padEnd(width)}  ${s.detail}  [${seconds(s.ms)}]`,
+      `${s.skipped ? "SKIP" : s.ok ? "PASS" : "FAIL"}  ${s.name.padEnd(width)}  ${s.detail}  [${
+        seconds(s.ms)
+      }]`,
     );
   }
   const total = summary.reduce((sum, s) => sum + s.ms, 0);
