@@ -23,6 +23,12 @@
  *
  * @module
  */
+import { ClusterPool, type ClusterPoolOptions } from "./src/cluster/client.ts";
+import { setClusterFactory } from "./src/pool/cluster_hook.ts";
+
+// `new Pool({ cluster })` from the main entry builds a ClusterPool once this entry is loaded.
+setClusterFactory((options) => new ClusterPool(options as ClusterPoolOptions));
+
 export { ClusterPool } from "./src/cluster/client.ts";
 export type { ClusterOptions, ClusterPoolOptions } from "./src/cluster/client.ts";
 export { ClusterHost, serveCluster } from "./src/cluster/host.ts";

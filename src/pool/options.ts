@@ -13,6 +13,17 @@ import { assertFunction } from "../worker/functions.ts";
 
 /** Options of `new Pool(options)`; every field is optional. */
 export interface PoolOptions {
+  /**
+   * Run the pool over BullMQ on Redis instead of local workers (import
+   * `@seed/multiprocessing/cluster` first; see `ClusterPool` there). The
+   * returned pool is a `ClusterPool`: functions travel by reference only.
+   */
+  readonly cluster?: {
+    readonly redis: string | URL | Readonly<Record<string, unknown>>;
+    readonly queue: string;
+    readonly prefix?: string;
+    readonly unreachableTimeout?: number;
+  };
   /** Number of workers. Default: `cpuCount()`. */
   readonly processes?: number;
   /** Called as `initializer(...initargs)` once in each worker before its first task. */

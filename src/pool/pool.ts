@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { clusterPool } from "./cluster_hook.ts";
 import { checkCanStartWorkers } from "../process/bootstrap_guard.ts";
 import type { Context } from "../runtime/types.ts";
 import type { AsyncResult } from "./async_result.ts";
@@ -36,10 +37,10 @@ export type * from "./call_types.ts";
  */
 export class Pool implements AsyncDisposable {
   /** Number of workers. */
-  readonly processes: number;
+  readonly processes!: number;
   /** Where the workers run. */
-  readonly context: Context;
-  readonly #engine: PoolEngine;
+  readonly context!: Context;
+  readonly #engine!: PoolEngine;
 
   /**
    * Start a pool of `processes` workers (default: the CPU count).
@@ -54,6 +55,9 @@ export class Pool implements AsyncDisposable {
    *   already nested `MAX_NESTING` (8) deep.
    */
   constructor(options?: number | PoolOptions) {
+    if (typeof options === "object" && options?.cluster !== undefined) {
+      return clusterPool(options) as Pool; // over Redis: see `@seed/multiprocessing/cluster`
+    }
     checkCanStartWorkers("create a pool");
     const opts = checkPoolOptions(options, "Cannot create pool");
     this.processes = opts.processes;

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProcessError, RemoteError } from "../../mod.ts";
+import { Pool, ProcessError, RemoteError } from "../../mod.ts";
 import { ClusterPool } from "../../cluster.ts";
 import {
   add,
@@ -70,6 +70,16 @@ describe("ClusterPool", { skip }, () => {
     assert.deepEqual(await pool.starmap(add, [[1, 2], [3, 4]]), [3, 7]);
     assert.equal(await pool.apply(add, [20, 22]), 42);
     assert.deepEqual(await pool.map(square, []), []);
+  });
+
+  it("new Pool({ cluster }) from the main entry is a ClusterPool on the same hosts", async () => {
+    const viaPool = new Pool({ cluster: { redis: redis.url, queue: "t" }, module: TASKS });
+    try {
+      assert.ok(viaPool instanceof ClusterPool);
+      assert.deepEqual(await viaPool.map(square, [1, 2, 3]), [1, 4, 9]);
+    } finally {
+      await viaPool.terminate();
+    }
   });
 
   it("runs on hosts of two runtimes", async () => {
