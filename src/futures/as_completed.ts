@@ -12,7 +12,10 @@ import { futureSet } from "./wait.ts";
 /**
  * Yields the futures of `fs` as they finish or are cancelled (those already
  * done first), each once (Python's `concurrent.futures.as_completed`). The
- * iterator yields the futures themselves: read each with `await f.result()`.
+ * iterator yields the futures themselves. As a future is a thenable,
+ * TypeScript types a `for await` variable over them as the future's value:
+ * `await f` gives the value; cast (`f as unknown as Future<T>`) to use the
+ * future's methods.
  *
  * @param fs The futures (duplicates count once).
  * @param timeout Milliseconds from this call after which a `next()` that
@@ -26,7 +29,8 @@ import { futureSet } from "./wait.ts";
  * const fast = new Future<string>();
  * setTimeout(() => slow.setResult("slow"), 20);
  * setTimeout(() => fast.setResult("fast"), 5);
- * for await (const f of asCompleted([slow, fast])) console.log(await f.result()); // fast, slow
+ * // A future is a thenable, so TypeScript types `f` as its value; it is the future itself.
+ * for await (const f of asCompleted([slow, fast])) console.log(await f); // fast, slow
  * ```
  */
 export function asCompleted<T>(

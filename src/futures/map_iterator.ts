@@ -98,6 +98,8 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
   readonly #futures: Future<unknown[]>[] = [];
   #current: unknown[] = [];
   #pos = 0;
+  /** Tuples read for the next chunk. */
+  #chunk: unknown[][] = [];
   #reading = false;
   #inputDone = false;
   #inputError: { error: unknown } | undefined;
@@ -147,60 +149,39 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
 
   #pump(): void {
     if (this.#reading || !this.#room()) return;
-    if (this.#reader.sync) this.#pumpSync();
-    else void this.#pumpAsync();
-  }
-
-  #pumpSync(): void {
     this.#reading = true;
+    if (!this.#reader.sync) {
+      void this.#pumpAsync();
+      return;
+    }
     try {
-      while (this.#room()) {
-        const chunk: unknown[][] = [];
-        let end = false;
-        while (chunk.length < this.#chunksize) {
-          const tuple = this.#reader.nextSync();
-          if (tuple === undefined) {
-            end = true;
-            break;
-          }
-          chunk.push(tuple);
-        }
-        this.#accept(chunk, end);
-      }
+      while (this.#room()) this.#add(this.#reader.nextSync());
     } catch (error) {
       this.#inputFailed(error);
-    } finally {
-      this.#reading = false;
     }
+    this.#reading = false;
   }
 
   async #pumpAsync(): Promise<void> {
-    this.#reading = true;
     try {
       while (this.#room()) {
-        const chunk: unknown[][] = [];
-        let end = false;
-        while (chunk.length < this.#chunksize) {
-          const tuple = await this.#reader.next();
-          if (this.#inputDone) return; // stopped while reading: the chunk is dropped
-          if (tuple === undefined) {
-            end = true;
-            break;
-          }
-          chunk.push(tuple);
-        }
-        this.#accept(chunk, end);
+        const tuple = await this.#reader.next();
+        if (!this.#inputDone) this.#add(tuple); // else stopped while reading: dropped
       }
     } catch (error) {
       this.#inputFailed(error);
-    } finally {
-      this.#reading = false;
     }
+    this.#reading = false;
   }
 
-  #accept(chunk: unknown[][], end: boolean): void {
+  /** One tuple of input (undefined at its end): full chunks are submitted. */
+  #add(tuple: unknown[] | undefined): void {
+    if (tuple !== undefined) this.#chunk.push(tuple);
+    if (tuple !== undefined && this.#chunk.length < this.#chunksize) return;
+    const chunk = this.#chunk;
+    this.#chunk = [];
     if (chunk.length > 0) this.#futures.push(this.#host.submit(chunk));
-    if (end) this.#inputDone = true;
+    if (tuple === undefined) this.#inputDone = true;
     this.#signal();
   }
 
