@@ -223,8 +223,9 @@ export abstract class Executor implements AsyncDisposable {
   /**
    * Accept no more calls and free the workers once the pending calls are
    * done (Python's `shutdown`). Calls already submitted still run, unless
-   * `cancelFutures`; a `map` reading its input lazily stops reading (its
-   * consumer gets a `ProcessError` where the unread input would be).
+   * `cancelFutures`; a `map` still reading its input (with `buffersize`, or
+   * from an async iterable) stops reading: its consumer gets a `ProcessError`
+   * where the unread input would be.
    * Calling it again is harmless.
    *
    * @param options `{ wait = true, cancelFutures = false }`.

@@ -140,6 +140,30 @@ for (const [name, Kind, context] of KINDS) {
       assert.equal((await slow.next()).done, true);
     });
 
+    it("map(): the input's own error comes at its position; a stalled async input times out", async () => {
+      await using executor = new Kind({ maxWorkers: 2 });
+      function* broken(): Generator<number> {
+        yield 1;
+        yield 2;
+        throw new SyntaxError("input broke");
+      }
+      const it = executor.map((x: number) => x * 10, broken());
+      assert.equal((await it.next()).value, 10);
+      assert.equal((await it.next()).value, 20);
+      await assert.rejects(
+        it.next(),
+        (e) => e instanceof SyntaxError && e.message === "input broke",
+      );
+      assert.equal((await it.next()).done, true);
+      async function* stalls(): AsyncGenerator<number> {
+        yield 1;
+        await new Promise(() => {});
+      }
+      const stalled = executor.map((x: number) => x, stalls(), { timeout: 2000 });
+      assert.equal((await stalled.next()).value, 1);
+      await assert.rejects(stalled.next(), (e) => (e as Error).name === "TimeoutError");
+    });
+
     it("wait() and asCompleted() over its futures, in completion order", async () => {
       await using executor = new Kind({ maxWorkers: 3 });
       // Each call ends when its event is set: the test decides the completion order.
@@ -230,7 +254,13 @@ for (const [name, Kind, context] of KINDS) {
       const stuck = [executor.submit(forever), executor.submit(forever)];
       const queued = executor.submit(sleepThen, 0, 1);
       const mapped = executor.map(forever, [[], []] as never);
+      const calls = new Map<unknown, number>();
+      for (const f of [...stuck, queued]) {
+        f.addDoneCallback(() => calls.set(f, (calls.get(f) ?? 0) + 1));
+      }
       await executor.terminateWorkers();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual([...calls.values()], [1, 1, 1], "each future settles exactly once");
       for (const f of stuck) {
         assert.equal(f.done(), true);
         assert.ok((await f.exception()) instanceof ProcessError);
