@@ -88,7 +88,6 @@ export abstract class Executor implements AsyncDisposable {
   /** Where the calls run. */
   readonly context: Context;
   readonly #dispatcher: Dispatcher;
-  readonly #name: string;
   #shutdown = false;
   readonly #maps = new Set<ExecutorMapIterator<unknown>>();
 
@@ -98,11 +97,10 @@ export abstract class Executor implements AsyncDisposable {
    * @param context Where the calls run.
    * @param options The number of workers, or options.
    * @throws {RangeError} For a `maxWorkers`/`maxTasksPerChild` that is not a positive integer.
-   * @throws {TypeError} For an `initializer` that is not a function.
+   * @throws {TypeError} For an `initializer` that is not a function, or `initargs` that are not an array.
    */
   protected constructor(context: Context, options: number | ExecutorOptions | undefined) {
-    this.#name = context === "process" ? "ProcessPoolExecutor" : "ThreadPoolExecutor";
-    const what = `create ${this.#name}`;
+    const what = `create ${context === "process" ? "ProcessPoolExecutor" : "ThreadPoolExecutor"}`;
     const opts: ExecutorOptions = typeof options === "object" && options !== null
       ? options
       : { maxWorkers: options };
@@ -114,6 +112,11 @@ export abstract class Executor implements AsyncDisposable {
       : checkInteger(what, "maxTasksPerChild", opts.maxTasksPerChild, { min: 1 });
     if (opts.initializer !== undefined) {
       assertFunction(opts.initializer, `Cannot ${what}`, "initializer");
+    }
+    if (opts.initargs !== undefined && !Array.isArray(opts.initargs)) {
+      throw new TypeError(
+        `Cannot ${what}: 'initargs' must be an array, received ${describe(opts.initargs)}`,
+      );
     }
     this.context = context;
     const pool = new Pool({

@@ -318,6 +318,12 @@ for (const [name, Kind, context] of KINDS) {
       assert.throws(() => new Kind({ maxWorkers: "2" as never }), TypeError);
       assert.throws(() => new Kind({ maxTasksPerChild: 0 }), RangeError);
       assert.throws(() => new Kind({ initializer: 1 as never }), TypeError);
+      assert.throws(
+        () => new Kind({ initargs: 1 as never }),
+        (e) =>
+          e instanceof TypeError &&
+          e.message === `Cannot create ${name}: 'initargs' must be an array, received 1`,
+      );
       await using executor = new Kind({ maxWorkers: 1 });
       assert.throws(() => executor.submit(5 as unknown as () => void), TypeError);
       assert.throws(() => executor.submit(Math.max), TypeError);
