@@ -84,12 +84,36 @@ export type { SharedOptions, Typecode, ValueOf } from "./src/shared/mod.ts";
 export { Connection, EOFError, JoinableQueue, Pipe, Queue, SimpleQueue } from "./src/queue/mod.ts";
 export type { BlockOptions } from "./src/queue/mod.ts";
 export {
+  ALL_COMPLETED,
+  asCompleted,
+  Executor,
+  ExecutorMapIterator,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  Future,
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  wait,
+} from "./src/futures/mod.ts";
+export type {
+  DoneAndNotDone,
+  ExecutorMapOptions,
+  ExecutorOptions,
+  MapIterables,
+  ReturnWhen,
+  ShutdownOptions,
+  WaitOptions,
+} from "./src/futures/mod.ts";
+export {
   BrokenBarrierError,
+  CancelledError,
   Empty,
   Full,
+  InvalidStateError,
   MaybeEncodingError,
   ProcessError,
   RemoteError,
+  ShutDown,
   TimeoutError,
   WorkerLostError,
 } from "./src/errors.ts";

@@ -16,7 +16,13 @@ import { join } from "node:path";
 import { bin, ROOT, run, seconds, systemNode } from "./_util.mjs";
 
 /** The seed's programs, ported; each is run when present. */
-const EXAMPLES = ["examples/pool.ts", "examples/lock.ts", "examples/progress.ts"];
+const EXAMPLES = [
+  "examples/pool.ts",
+  "examples/lock.ts",
+  "examples/progress.ts",
+  "examples/futures_primes.ts",
+  "examples/futures_as_completed.ts",
+];
 const RUNTIMES = ["deno", "bun", "node20", "node24"];
 
 const requested = process.argv.slice(2);

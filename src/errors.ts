@@ -206,3 +206,72 @@ export class Full extends ProcessError {
     this.name = "Full";
   }
 }
+
+/**
+ * `Queue.put()` or `Queue.get()` on a queue that was shut down (Python 3.13's
+ * `queue.ShutDown`): `put` always, `get` once the queue is empty (at once
+ * after `shutdown(true)`).
+ *
+ * @example
+ * ```ts
+ * import { ShutDown } from "./errors.ts";
+ * console.log(new ShutDown().name); // "ShutDown"
+ * ```
+ */
+export class ShutDown extends ProcessError {
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
+  constructor(message = "Queue is shut down") {
+    super(message);
+    this.name = "ShutDown";
+  }
+}
+
+/**
+ * An operation that the state of a `Future` does not allow, such as setting
+ * the result of one that is already done (Python's
+ * `concurrent.futures.InvalidStateError`).
+ *
+ * @example
+ * ```ts
+ * import { InvalidStateError } from "./errors.ts";
+ * console.log(new InvalidStateError("Future is already done").name); // "InvalidStateError"
+ * ```
+ */
+export class InvalidStateError extends ProcessError {
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
+  constructor(message = "Invalid state") {
+    super(message);
+    this.name = "InvalidStateError";
+  }
+}
+
+/**
+ * The result of a `Future` that was cancelled (Python's
+ * `concurrent.futures.CancelledError`).
+ *
+ * @example
+ * ```ts
+ * import { CancelledError } from "./errors.ts";
+ * console.log(new CancelledError().name); // "CancelledError"
+ * ```
+ */
+export class CancelledError extends Error {
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message = "Cancelled", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CancelledError";
+  }
+}

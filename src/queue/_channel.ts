@@ -63,11 +63,13 @@ export const MAX_BYTES: number = 1024 * 1024 * 1024;
 export const WRITER_CLOSED = 1;
 /** `FLAGS` bit: the reading end of a pipe was closed. */
 export const READER_CLOSED = 2;
+/** `FLAGS` bit: the queue was shut down (`Queue.shutdown()`): no more puts; gets drain it. */
+export const SHUT_DOWN = 4;
 
 /** Outcome of an attempt to add a message. */
-export type PutStatus = "ok" | "full" | "closed";
+export type PutStatus = "ok" | "full" | "closed" | "shutdown";
 /** Outcome of an attempt to take a message: its bytes, or why there is none. */
-export type GetOutcome = Uint8Array | "empty" | "eof";
+export type GetOutcome = Uint8Array | "empty" | "eof" | "shutdown";
 
 /** The shared state of one FIFO of messages. */
 export class Channel {
@@ -143,6 +145,7 @@ export class Channel {
    */
   tryPut(bytes: Uint8Array, register: boolean): PutStatus {
     const i32 = this.i32;
+    if (i32[FLAGS] & SHUT_DOWN) return "shutdown";
     if (i32[FLAGS] & (READER_CLOSED | WRITER_CLOSED)) return "closed";
     const need = 4 + bytes.byteLength;
     if (need >= MAX_BYTES - HEADER_BYTES) {
@@ -179,6 +182,7 @@ export class Channel {
     const i32 = this.i32;
     if (i32[HEAD] === i32[TAIL]) {
       if (i32[COUNT] !== 0) Atomics.store(i32, COUNT, 0); // repair after a worker died mid-way
+      if (i32[FLAGS] & SHUT_DOWN) return "shutdown";
       if (i32[FLAGS] & (WRITER_CLOSED | READER_CLOSED)) return "eof";
       if (register) Atomics.add(i32, GET_WAITERS, 1);
       this.lastSeq = i32[PUT_SEQ];
@@ -227,6 +231,34 @@ export class Channel {
     Atomics.add(this.i32, GET_SEQ, 1);
     Atomics.notify(this.i32, PUT_SEQ);
     Atomics.notify(this.i32, GET_SEQ);
+  }
+
+  /**
+   * With the mutex held: shut the queue down (Python 3.13's `Queue.shutdown`).
+   * Puts fail from now on, and gets once the queue is empty; `immediate`
+   * drops the items left (each counts as a task done, so `join()` returns).
+   * Every waiting getter and putter wakes to see it.
+   *
+   * @param immediate Drop the items left.
+   */
+  shutdown(immediate: boolean): void {
+    const i32 = this.i32;
+    if (immediate) {
+      const dropped = i32[COUNT];
+      i32[HEAD] = i32[TAIL];
+      Atomics.store(i32, COUNT, 0);
+      if (i32[JOINABLE]) {
+        const left = Math.max(0, i32[UNFINISHED] - dropped);
+        Atomics.store(i32, UNFINISHED, left);
+        if (left === 0) Atomics.notify(i32, UNFINISHED);
+      }
+    }
+    this.setFlags(SHUT_DOWN);
+  }
+
+  /** Whether `shutdown()` was called. */
+  isShutDown(): boolean {
+    return (Atomics.load(this.i32, FLAGS) & SHUT_DOWN) !== 0;
   }
 
   /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Empty, Full, ProcessError } from "../errors.ts";
+import { Empty, Full, ProcessError, ShutDown } from "../errors.ts";
 import { deserialize, serialize } from "../runtime/serialize.ts";
 import type { GetOutcome, PutStatus } from "./_channel.ts";
 import { encodeShared } from "../transport/shareable.ts";
@@ -40,10 +40,12 @@ export function encodeValue(call: string, value: unknown): Uint8Array {
  *
  * @param status The operation's outcome.
  * @throws {Full} When no room came in time.
+ * @throws {ShutDown} When the queue was shut down.
  * @throws {ProcessError} When the queue was closed.
  */
 export function checkPut(status: PutStatus): void {
   if (status === "full") throw new Full();
+  if (status === "shutdown") throw new ShutDown();
   if (status !== "ok") throw new ProcessError("Queue is closed");
 }
 
@@ -53,10 +55,12 @@ export function checkPut(status: PutStatus): void {
  * @param out The operation's outcome.
  * @returns The item.
  * @throws {Empty} When no item came in time.
+ * @throws {ShutDown} When the queue was shut down and is empty.
  * @throws {ProcessError} When the queue was closed.
  */
 export function takeItem<T>(out: GetOutcome): T {
   if (out === "empty") throw new Empty();
+  if (out === "shutdown") throw new ShutDown();
   if (out === "eof") throw new ProcessError("Queue is closed");
   return deserialize(out) as T;
 }

@@ -106,6 +106,10 @@ const QUEUE_OPS = {
     put(ch, owner, bytes, ms),
   get: (ch: Channel, owner: number, ms: number): Algorithm<GetOutcome> => get(ch, owner, ms),
   qsize: (ch: Channel): number => ch.count(),
+  /** Python 3.13's `shutdown(immediate)`. */
+  shutdown: (ch: Channel, _owner: number, immediate: boolean): void =>
+    ch.locked(() => ch.shutdown(immediate)),
+  isShutDown: (ch: Channel): boolean => ch.isShutDown(),
   empty: (ch: Channel): boolean => !ch.hasItems(),
   /** False when called too often. */
   taskDone: (ch: Channel): boolean => ch.taskDone(),

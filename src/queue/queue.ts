@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type BlockOptions, checkBlockTimeout, checkInteger } from "../args.ts";
+import { type BlockOptions, checkBlockTimeout, checkInteger, describe } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
@@ -85,6 +85,7 @@ export class Queue<T = unknown> {
    * @param timeout Most milliseconds to wait; null/undefined waits forever; negative counts as 0.
    * @returns Resolves once the item is in the queue.
    * @throws {Full} (rejects) When no room came in time, or at once with `block` false.
+   * @throws {ShutDown} (rejects) When the queue was shut down.
    * @throws {TypeError} When the item cannot be cloned, or an argument has the wrong type.
    * @throws {ProcessError} When this handle was closed.
    * @example
@@ -146,6 +147,7 @@ export class Queue<T = unknown> {
    * @param timeout Most milliseconds to wait; null/undefined waits forever; negative counts as 0.
    * @returns The item.
    * @throws {Empty} (rejects) When no item came in time, or at once with `block` false.
+   * @throws {ShutDown} (rejects) When the queue was shut down and is empty.
    * @throws {ProcessError} When this handle was closed.
    * @example
    * ```ts
@@ -239,6 +241,53 @@ export class Queue<T = unknown> {
    */
   full(): boolean {
     return this.#maxsize > 0 && this.qsize() >= this.#maxsize;
+  }
+
+  /**
+   * Shut the queue down for every handle, in every worker (Python 3.13's
+   * `Queue.shutdown`): `put()` then throws `ShutDown`, and `get()` takes
+   * what is left and then throws `ShutDown`. With `immediate`, what is left
+   * is dropped (each item counting as a task done for `JoinableQueue.join()`).
+   * Every blocked `get()` and `put()` wakes: a getter finds the items left,
+   * or `ShutDown`; a putter gets `ShutDown`.
+   *
+   * @param immediate Drop the items left (default `false`).
+   * @throws {TypeError} When `immediate` is not a boolean.
+   * @example
+   * ```ts
+   * import { Queue } from "./queue.ts";
+   * const q = new Queue<number>();
+   * await q.put(1);
+   * q.shutdown();
+   * console.log(await q.get()); // 1
+   * await q.get().catch((e) => console.log(e.name)); // ShutDown
+   * ```
+   */
+  shutdown(immediate: boolean = false): void {
+    if (typeof immediate !== "boolean") {
+      throw new TypeError(
+        `Cannot call ${this.#name}.shutdown(): 'immediate' must be a boolean, received ${
+          describe(immediate)
+        }`,
+      );
+    }
+    this.#handle.runSync("shutdown", immediate);
+  }
+
+  /**
+   * Whether `shutdown()` was called on the queue, from any handle (Python's `is_shutdown`).
+   *
+   * @returns True after `shutdown()`.
+   * @example
+   * ```ts
+   * import { Queue } from "./queue.ts";
+   * const q = new Queue();
+   * q.shutdown(true);
+   * console.log(q.isShutdown); // true
+   * ```
+   */
+  get isShutdown(): boolean {
+    return this.#handle.runSync("isShutDown");
   }
 
   /**
