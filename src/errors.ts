@@ -206,3 +206,25 @@ export class Full extends ProcessError {
     this.name = "Full";
   }
 }
+
+/**
+ * A task was cancelled before it started (`AsyncResult.cancel()`; Python's
+ * `concurrent.futures.CancelledError`).
+ *
+ * @example
+ * ```ts
+ * import { CancelledError } from "./errors.ts";
+ * console.log(new CancelledError().name); // CancelledError
+ * ```
+ */
+export class CancelledError extends ProcessError {
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
+  constructor(message = "Task was cancelled") {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
