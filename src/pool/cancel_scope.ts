@@ -92,44 +92,132 @@ export function checkCancelOptions(
   return { signal, timeout: ms };
 }
 
-/** The tasks of one submission with a signal or timeout. */
-export class CancelScope {
+/** What a scope needs from the pool when its signal aborts. */
+export interface ScopeCanceller {
+  /** Abort every unsettled task of `scope`. */
+  abortScope(scope: CancelScope, reason: unknown): void;
+}
+
+/**
+ * The scopes listening to each signal, as a doubly linked list: one listener
+ * per signal, however many submissions share it (`addEventListener` checks
+ * for duplicates, so a listener per task would cost time proportional to the
+ * number of tasks), and O(1) to join and leave.
+ */
+interface Watch {
+  head: CancelScope | undefined;
+  readonly listener: () => void;
+}
+
+const watchers = new WeakMap<AbortSignal, Watch>();
+
+/**
+ * The tasks of one submission with a signal or timeout, and the sink their
+ * outcomes pass through: it settles each task once, with the abort's reason
+ * if it was aborted.
+ */
+export class CancelScope implements TaskSink {
   /** The submission's timeout (ms of running time per task), if any. */
   readonly timeout: number | undefined;
   /** Mode flags its tasks travel with. */
   readonly flags: number;
-  readonly #live = new Set<Task>();
-  readonly #signal: AbortSignal | undefined;
-  readonly #onAbort: (reason: unknown) => void;
+  #sink: TaskSink | undefined;
+  /** Its unsettled tasks: the first in a field (an `apply` has one), others in a set. */
+  #first: Task | undefined;
+  #more: Set<Task> | undefined;
+  #signal: AbortSignal | undefined;
   #sealed = false;
-  #listener: (() => void) | undefined;
+  readonly #canceller: ScopeCanceller;
+  readonly #owner: ((reason: unknown) => void) | undefined;
+  /** Its neighbours among the scopes listening to its signal. */
+  #prev: CancelScope | undefined;
+  #next: CancelScope | undefined;
 
   /**
    * @param checked What {@linkcode checkCancelOptions} returned.
    * @param flush Whether its tasks need `FLAG_FLUSH` even without a timeout (process context).
-   * @param onAbort Called once when the signal aborts, with its reason.
+   * @param canceller Aborts its tasks when its signal aborts.
+   * @param owner Called first when the signal aborts (a map or imap stops).
    */
   constructor(
     checked: { signal: AbortSignal | undefined; timeout: number | undefined },
     flush: boolean,
-    onAbort: (reason: unknown) => void,
+    canceller: ScopeCanceller,
+    owner?: (reason: unknown) => void,
   ) {
     this.timeout = checked.timeout;
     this.flags = FLAG_SIGNAL | (flush || checked.timeout !== undefined ? FLAG_FLUSH : 0);
+    this.#canceller = canceller;
+    this.#owner = owner;
     this.#signal = checked.signal;
-    this.#onAbort = onAbort;
-    if (this.#signal !== undefined) {
-      this.#listener = () => {
-        this.#listener = undefined;
-        this.#onAbort(this.#signal!.reason);
-      };
-      this.#signal.addEventListener("abort", this.#listener, { once: true });
-    }
+    if (this.#signal !== undefined) this.#watch(this.#signal);
   }
 
-  /** The tasks not yet settled. */
-  get live(): ReadonlySet<Task> {
-    return this.#live;
+  #watch(signal: AbortSignal): void {
+    let watch = watchers.get(signal);
+    if (watch === undefined) {
+      const w: Watch = {
+        head: undefined,
+        listener: () => {
+          watchers.delete(signal);
+          for (let scope = w.head; scope !== undefined; scope = scope.#next) {
+            scope.abort(signal.reason);
+          }
+        },
+      };
+      watch = w;
+      watchers.set(signal, w);
+      signal.addEventListener("abort", w.listener, { once: true });
+    }
+    this.#next = watch.head;
+    if (watch.head !== undefined) watch.head.#prev = this;
+    watch.head = this;
+  }
+
+  #unwatch(signal: AbortSignal): void {
+    const watch = watchers.get(signal);
+    if (watch === undefined) return;
+    if (this.#prev !== undefined) this.#prev.#next = this.#next;
+    else if (watch.head === this) watch.head = this.#next;
+    else return;
+    if (this.#next !== undefined) this.#next.#prev = this.#prev;
+    this.#prev = this.#next = undefined;
+    if (watch.head !== undefined) return;
+    watchers.delete(signal);
+    signal.removeEventListener("abort", watch.listener);
+  }
+
+  /**
+   * Where outcomes go once settled here (set before the first task settles).
+   *
+   * @param sink The submission's sink.
+   * @returns This scope, as the sink to give its tasks.
+   */
+  into(sink: TaskSink): this {
+    this.#sink = sink;
+    return this;
+  }
+
+  /**
+   * The signal aborted: abort the submission.
+   *
+   * @param reason The signal's reason.
+   */
+  abort(reason: unknown): void {
+    this.#signal = undefined;
+    this.#owner?.(reason);
+    this.#canceller.abortScope(this, reason);
+  }
+
+  /**
+   * The tasks not yet settled.
+   *
+   * @returns A copy.
+   */
+  live(): Task[] {
+    const tasks = this.#first === undefined ? [] : [this.#first];
+    if (this.#more !== undefined) tasks.push(...this.#more);
+    return tasks;
   }
 
   /**
@@ -157,7 +245,8 @@ export class CancelScope {
    * @returns The task.
    */
   track(task: Task): Task {
-    this.#live.add(task);
+    if (this.#first === undefined) this.#first = task;
+    else (this.#more ??= new Set()).add(task);
     return task;
   }
 
@@ -168,38 +257,45 @@ export class CancelScope {
   }
 
   /**
-   * A sink that settles each task once, with the abort's reason if it was aborted.
+   * One task finished: settle it once, with the abort's reason if it was aborted.
    *
-   * @param sink Where outcomes go.
-   * @returns The wrapping sink.
+   * @param task The task.
+   * @param ok Whether it succeeded.
+   * @param value Its value or error.
    */
-  wrap(sink: TaskSink): TaskSink {
-    const wrapped: TaskSink = {
-      settleTask: (task, ok, value) => {
-        const c = task.cancel;
-        if (c !== undefined) {
-          if (c.settled) return;
-          c.settled = true;
-          c.slot = undefined;
-          if (c.timer !== undefined) clearTimeout(c.timer);
-          c.timer = undefined;
-          if (c.aborted) {
-            ok = false;
-            value = c.reason;
-          }
-          this.#live.delete(task);
-        }
-        sink.settleTask(task, ok, value);
-        this.#releaseIfDone();
-      },
-    };
-    if (sink.observe !== undefined) wrapped.observe = (task, ms) => sink.observe!(task, ms);
-    return wrapped;
+  settleTask(task: Task, ok: boolean, value: unknown): void {
+    const c = task.cancel;
+    if (c !== undefined) {
+      if (c.settled) return;
+      c.settled = true;
+      c.slot = undefined;
+      if (c.timer !== undefined) clearTimeout(c.timer);
+      c.timer = undefined;
+      if (c.aborted) {
+        ok = false;
+        value = c.reason;
+      }
+      if (this.#first === task) this.#first = undefined;
+      else this.#more?.delete(task);
+    }
+    this.#sink!.settleTask(task, ok, value);
+    this.#releaseIfDone();
+  }
+
+  /**
+   * Pass on a task's measured time.
+   *
+   * @param task The task.
+   * @param ms Worker milliseconds.
+   */
+  observe(task: Task, ms: number): void {
+    this.#sink!.observe?.(task, ms);
   }
 
   #releaseIfDone(): void {
-    if (!this.#sealed || this.#live.size > 0 || this.#listener === undefined) return;
-    this.#signal!.removeEventListener("abort", this.#listener);
-    this.#listener = undefined;
+    if (!this.#sealed || this.#signal === undefined || this.#first !== undefined) return;
+    if (this.#more !== undefined && this.#more.size > 0) return;
+    this.#unwatch(this.#signal);
+    this.#signal = undefined;
   }
 }

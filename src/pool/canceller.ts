@@ -15,7 +15,7 @@
  */
 import { TimeoutError } from "../errors.ts";
 import { PROGRESS_DONE, PROGRESS_STARTED } from "../transport/protocol.ts";
-import type { CancelScope } from "./cancel_scope.ts";
+import type { CancelScope, ScopeCanceller } from "./cancel_scope.ts";
 import type { Task } from "./task.ts";
 import type { WorkerSlot } from "./worker_slot.ts";
 
@@ -41,7 +41,7 @@ function isRunning(slot: WorkerSlot, task: Task): boolean {
 }
 
 /** Aborts tasks and watches their grace periods and timeouts. */
-export class Canceller {
+export class Canceller implements ScopeCanceller {
   readonly #host: CancelHost;
 
   /** @param host The scheduler's side. */
@@ -56,7 +56,7 @@ export class Canceller {
    * @param reason What they reject with.
    */
   abortScope(scope: CancelScope, reason: unknown): void {
-    for (const task of [...scope.live]) this.abort(task, reason, "abort");
+    for (const task of scope.live()) this.abort(task, reason, "abort");
   }
 
   /**

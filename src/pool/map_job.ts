@@ -63,7 +63,7 @@ export class MapJob<R> implements TaskSink, TaskSource, WorkLink {
     this.result = new AsyncResult<R[]>(callbacks);
     this.#progress = progress;
     this.#scope = scope;
-    this.#sink = scope === undefined ? this : scope.wrap(this);
+    this.#sink = scope === undefined ? this : scope.into(this);
   }
 
   /**

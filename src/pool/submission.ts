@@ -133,19 +133,10 @@ export class Submitter {
   }
 
   /** The scope of a submission's `signal`/`timeout`, if it has either. */
-  #scope(
-    opts: unknown,
-    what: string,
-    onAbort?: (reason: unknown) => void,
-  ): CancelScope | undefined {
+  #scope(opts: unknown, what: string, owner?: (reason: unknown) => void): CancelScope | undefined {
     const checked = checkCancelOptions(opts, what);
     if (checked === undefined) return undefined;
-    const canceller = this.#scheduler.canceller;
-    const scope: CancelScope = new CancelScope(checked, this.#context === "process", (reason) => {
-      onAbort?.(reason);
-      canceller.abortScope(scope, reason);
-    });
-    return scope;
+    return new CancelScope(checked, this.#context === "process", this.#scheduler.canceller, owner);
   }
 
   #submit(
@@ -199,7 +190,7 @@ export class Submitter {
     }
     const scope = this.#scope(options, "Cannot submit task");
     const result = new AsyncResult<R>(options);
-    const sink = scope === undefined ? APPLY_SINK : scope.wrap(APPLY_SINK);
+    const sink = scope === undefined ? APPLY_SINK : scope.into(APPLY_SINK);
     const task = this.#submit(fn, MODE_APPLY, list, sink, result, 0, scope);
     scope?.seal();
     linkResult(result as AsyncResult<unknown>, new TaskLink(task, this.#scheduler.canceller));
@@ -342,7 +333,7 @@ export class Submitter {
     let wrapped: TaskSink | undefined;
     imapControl().start(it, {
       submit: (items, index, sink) => {
-        wrapped ??= scope === undefined ? sink : scope.wrap(sink);
+        wrapped ??= scope === undefined ? sink : scope.into(sink);
         this.#submit(fn, MODE_MAP, items, wrapped, items.length, index, scope);
       },
       get closing() {
