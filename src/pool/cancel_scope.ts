@@ -54,28 +54,24 @@ export interface TaskCancel {
  *
  * @param opts The options bag (or anything: only an object is read).
  * @param what The call, for messages (`"Cannot submit task"`).
- * @returns The signal and timeout, or undefined when neither is given.
+ * @returns The options themselves once checked (nothing is copied), or undefined when they
+ *   give neither a signal nor a timeout.
  * @throws {TypeError} For a `signal` that is not an `AbortSignal`, or a `timeout` that is not a number.
  * @throws {RangeError} For a `timeout` that is not positive and finite.
  * @throws The signal's `reason` when it is already aborted.
  * @example
  * ```ts
  * import { checkCancelOptions } from "./cancel_scope.ts";
- * console.log(checkCancelOptions({ timeout: 50 }, "Cannot submit task")); // { signal: undefined, timeout: 50 }
+ * console.log(checkCancelOptions({ timeout: 50 }, "Cannot submit task")); // { timeout: 50 }
  * ```
  */
-export function checkCancelOptions(
-  opts: unknown,
-  what: string,
-): { signal: AbortSignal | undefined; timeout: number | undefined } | undefined {
+export function checkCancelOptions(opts: unknown, what: string): CancelOptions | undefined {
   if (typeof opts !== "object" || opts === null) return undefined;
   const { signal, timeout } = opts as { signal?: unknown; timeout?: unknown };
-  if ((signal === undefined || signal === null) && (timeout === undefined || timeout === null)) {
-    return undefined;
-  }
-  let ms: number | undefined;
+  const noSignal = signal === undefined || signal === null;
+  if (noSignal && (timeout === undefined || timeout === null)) return undefined;
   if (timeout !== undefined && timeout !== null) {
-    ms = checkTimeout(what, timeout);
+    const ms = checkTimeout(what, timeout);
     if (!((timeout as number) > 0) || ms === Infinity) {
       throw new RangeError(
         `${what}: 'timeout' must be a positive finite number of milliseconds, received ${
@@ -84,12 +80,12 @@ export function checkCancelOptions(
       );
     }
   }
-  if (signal === undefined || signal === null) return { signal: undefined, timeout: ms };
+  if (noSignal) return opts as CancelOptions;
   if (!(signal instanceof AbortSignal)) {
     throw new TypeError(`${what}: 'signal' must be an AbortSignal, received ${describe(signal)}`);
   }
   signal.throwIfAborted();
-  return { signal, timeout: ms };
+  return opts as CancelOptions;
 }
 
 /** What a scope needs from the pool when its signal aborts. */
@@ -140,16 +136,16 @@ export class CancelScope implements TaskSink {
    * @param owner Called first when the signal aborts (a map or imap stops).
    */
   constructor(
-    checked: { signal: AbortSignal | undefined; timeout: number | undefined },
+    checked: CancelOptions,
     flush: boolean,
     canceller: ScopeCanceller,
     owner?: (reason: unknown) => void,
   ) {
-    this.timeout = checked.timeout;
-    this.flags = FLAG_SIGNAL | (flush || checked.timeout !== undefined ? FLAG_FLUSH : 0);
+    this.timeout = checked.timeout ?? undefined;
+    this.flags = FLAG_SIGNAL | (flush || this.timeout !== undefined ? FLAG_FLUSH : 0);
     this.#canceller = canceller;
     this.#owner = owner;
-    this.#signal = checked.signal;
+    this.#signal = checked.signal ?? undefined;
     if (this.#signal !== undefined) this.#watch(this.#signal);
   }
 
