@@ -106,6 +106,22 @@ interface Watch {
 }
 
 const watchers = new WeakMap<AbortSignal, Watch>();
+/** The last signal looked up, and its watch: a flood of tasks shares one signal. */
+let lastSignal: AbortSignal | undefined;
+let lastWatch: Watch | undefined;
+
+function watchOf(signal: AbortSignal): Watch | undefined {
+  if (signal !== lastSignal) {
+    lastSignal = signal;
+    lastWatch = watchers.get(signal);
+  }
+  return lastWatch;
+}
+
+function forget(signal: AbortSignal): void {
+  watchers.delete(signal);
+  if (lastSignal === signal) lastSignal = lastWatch = undefined;
+}
 
 /**
  * The tasks of one submission with a signal or timeout, and the sink their
@@ -150,18 +166,18 @@ export class CancelScope implements TaskSink {
   }
 
   #watch(signal: AbortSignal): void {
-    let watch = watchers.get(signal);
+    let watch = watchOf(signal);
     if (watch === undefined) {
       const w: Watch = {
         head: undefined,
         listener: () => {
-          watchers.delete(signal);
+          forget(signal);
           for (let scope = w.head; scope !== undefined; scope = scope.#next) {
             scope.abort(signal.reason);
           }
         },
       };
-      watch = w;
+      watch = lastWatch = w;
       watchers.set(signal, w);
       signal.addEventListener("abort", w.listener, { once: true });
     }
@@ -171,7 +187,7 @@ export class CancelScope implements TaskSink {
   }
 
   #unwatch(signal: AbortSignal): void {
-    const watch = watchers.get(signal);
+    const watch = watchOf(signal);
     if (watch === undefined) return;
     if (this.#prev !== undefined) this.#prev.#next = this.#next;
     else if (watch.head === this) watch.head = this.#next;
@@ -179,7 +195,7 @@ export class CancelScope implements TaskSink {
     if (this.#next !== undefined) this.#next.#prev = this.#prev;
     this.#prev = this.#next = undefined;
     if (watch.head !== undefined) return;
-    watchers.delete(signal);
+    forget(signal);
     signal.removeEventListener("abort", watch.listener);
   }
 
