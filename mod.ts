@@ -32,6 +32,8 @@ export { Pool } from "./src/pool/pool.ts";
 export type {
   ApplyArgs,
   ApplyAsyncArgs,
+  ApplyAsyncOptions,
+  CancelOptions,
   IMapOptions,
   MapAsyncOptions,
   MapOptions,
@@ -43,6 +45,7 @@ export type { Progress, ProgressCallback } from "./src/pool/progress.ts";
 export { AsyncResult } from "./src/pool/async_result.ts";
 export type { ResultCallbacks } from "./src/pool/async_result.ts";
 export { IMapIterator } from "./src/pool/imap_iterator.ts";
+export { taskSignal } from "./src/worker/task_signal.ts";
 export { CHUNK_STRATEGIES } from "./src/pool/chunking.ts";
 export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";

@@ -16,7 +16,11 @@ export interface AsyncResultLike<T> {
 /** The slice of the public `Pool` API the benchmarks use. */
 export interface PoolLike {
   apply(fn: (...args: never[]) => unknown, args?: unknown[]): Promise<unknown>;
-  applyAsync(fn: (...args: never[]) => unknown, args?: unknown[]): AsyncResultLike<unknown>;
+  applyAsync(
+    fn: (...args: never[]) => unknown,
+    args?: unknown[],
+    options?: { signal?: AbortSignal },
+  ): AsyncResultLike<unknown>;
   map(fn: (x: never) => unknown, items: Iterable<unknown>, chunksize?: unknown): Promise<unknown[]>;
   imap(fn: (x: never) => unknown, items: Iterable<unknown>, chunksize?: unknown): AsyncIterable<
     unknown

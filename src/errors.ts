@@ -254,7 +254,8 @@ export class InvalidStateError extends ProcessError {
 }
 
 /**
- * The result of a `Future` that was cancelled (Python's
+ * A task or `Future` cancelled before it started (`AsyncResult.cancel()`,
+ * `Future.cancel()`; Python's
  * `concurrent.futures.CancelledError`).
  *
  * @example
@@ -263,7 +264,7 @@ export class InvalidStateError extends ProcessError {
  * console.log(new CancelledError().name); // "CancelledError"
  * ```
  */
-export class CancelledError extends Error {
+export class CancelledError extends ProcessError {
   /**
    * Create the error.
    *

@@ -8,7 +8,7 @@
 import { checkInteger, checkTimeout, deadlineAfter, describe } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import type { TaskFunction, TaskInput } from "../pool/call_types.ts";
-import { assertFunction, sourceFunction } from "../pool/function_ref.ts";
+import { assertFunction, sourceFunction } from "../worker/functions.ts";
 import { Pool } from "../pool/pool.ts";
 import { cpuCount } from "../process/cpu_count.ts";
 import type { Context } from "../runtime/types.ts";

@@ -19,7 +19,38 @@ export interface ResultCallbacks<T> {
   readonly errorCallback?: (error: unknown) => void;
 }
 
+/** What a result knows of its work, for `cancel()` and `running()` (pool internals). */
+export interface WorkLink {
+  /**
+   * Cancel the work if none of it was handed to a worker yet.
+   *
+   * @returns Whether it was cancelled.
+   */
+  cancel(): boolean;
+  /**
+   * Whether some of it is with a worker.
+   *
+   * @returns True while it is.
+   */
+  running(): boolean;
+}
+
 let settle: (result: AsyncResult<unknown>, ok: boolean, value: unknown) => void;
+let link: (result: AsyncResult<unknown>, work: WorkLink) => void;
+
+/**
+ * Tell a result what it stands for (pool internals only).
+ *
+ * @param result The result.
+ * @param work Its work.
+ * @example
+ * ```ts ignore
+ * linkResult(result, job);
+ * ```
+ */
+export function linkResult(result: AsyncResult<unknown>, work: WorkLink): void {
+  link(result, work);
+}
 
 /**
  * Settle an `AsyncResult` (pool internals only).
@@ -58,9 +89,11 @@ export class AsyncResult<T> {
   #resolve: ((value: T) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #callbacks: ResultCallbacks<T> | undefined;
+  #work: WorkLink | undefined;
 
   static {
     settle = (result, ok, value) => result.#settle(ok, value);
+    link = (result, work) => (result.#work = work);
   }
 
   /**
@@ -76,6 +109,7 @@ export class AsyncResult<T> {
     if (this.#state !== PENDING) return;
     this.#state = ok ? FULFILLED : REJECTED;
     this.#value = value;
+    this.#work = undefined;
     if (this.#resolve !== undefined) {
       if (ok) this.#resolve(value as T);
       else this.#reject!(value);
@@ -193,6 +227,48 @@ export class AsyncResult<T> {
    */
   ready(): boolean {
     return this.#state !== PENDING;
+  }
+
+  /**
+   * Cancel the task if it has not been handed to a worker yet (as
+   * `concurrent.futures.Future.cancel()`): the result then rejects with a
+   * `CancelledError`. For `mapAsync`, only while none of its chunks was sent.
+   *
+   * @returns `true` when cancelled; `false` once it runs or has finished.
+   * @example
+   * ```ts
+   * import { CancelledError, Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * pool.applyAsync(() => new Promise((ok) => setTimeout(ok, 200)));
+   * const queued = pool.applyAsync(() => 1);
+   * console.log(queued.cancel()); // true
+   * console.log(await queued.get().catch((e) => e instanceof CancelledError)); // true
+   * await pool.terminate();
+   * ```
+   */
+  cancel(): boolean {
+    return this.#state === PENDING && this.#work !== undefined && this.#work.cancel();
+  }
+
+  /**
+   * Whether the task is with a worker and has not finished (as
+   * `concurrent.futures.Future.running()`: a task handed to a worker counts,
+   * even while it waits there behind another).
+   *
+   * @returns `true` while it runs.
+   * @example
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool(1);
+   * const r = pool.applyAsync(() => 1);
+   * console.log(r.running()); // false (not sent yet)
+   * await r.get();
+   * console.log(r.running()); // false
+   * await pool.terminate();
+   * ```
+   */
+  running(): boolean {
+    return this.#state === PENDING && this.#work !== undefined && this.#work.running();
   }
 
   /**

@@ -4,11 +4,17 @@
  * @module
  */
 import type { ResultCallbacks } from "./async_result.ts";
+import type { CancelOptions } from "./cancel_scope.ts";
 import type { Chunksize } from "./options.ts";
 import type { ProgressCallback } from "./progress.ts";
 
+export type { CancelOptions } from "./cancel_scope.ts";
+
+/** Options of `applyAsync`: the callbacks, a `signal` and a `timeout`. */
+export interface ApplyAsyncOptions<R> extends ResultCallbacks<R>, CancelOptions {}
+
 /** Options of `map`/`starmap`. */
-export interface MapOptions {
+export interface MapOptions extends CancelOptions {
   /** Items per task: a positive integer or a strategy. Default `"auto"` (`"python"`: CPython's `ceil(n / 4P)`). */
   readonly chunksize?: Chunksize;
   /**
@@ -24,9 +30,15 @@ export interface MapOptions {
 export interface MapAsyncOptions<R> extends MapOptions, ResultCallbacks<R[]> {}
 
 /** Options of `imap`/`imapUnordered`. */
-export interface IMapOptions {
+export interface IMapOptions extends CancelOptions {
   /** Items per task. Default 1. */
   readonly chunksize?: number;
+  /**
+   * How many tasks (chunks of `chunksize` items) are read from the input and
+   * submitted ahead of the consumer (Python 3.15's `buffersize`): a positive
+   * integer. Default: `max(1024 / chunksize, 4 * processes)` tasks.
+   */
+  readonly buffersize?: number;
   /**
    * Called in the main thread as results arrive, with `{ done, total }`, as for
    * `map`: once at the start, then at most every 100 ms, and always when `done`
@@ -43,20 +55,21 @@ export type TaskFunction = (...args: any[]) => unknown;
 /**
  * The arguments of `apply` after `fn`: `args` is required when `fn` has
  * required parameters (so `apply((a: number, b: number) => a + b)` does not
- * compile), optional (default `[]`) otherwise.
+ * compile), optional (default `[]`) otherwise; then `{ signal, timeout }`.
  *
  * @typeParam F The function's type.
  */
-export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F> ? [args?: Parameters<F>]
-  : [args: Parameters<F>];
+export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F>
+  ? [args?: Parameters<F>, options?: CancelOptions]
+  : [args: Parameters<F>, options?: CancelOptions];
 /**
  * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
- * then the optional callbacks.
+ * then the optional callbacks, `signal` and `timeout`.
  *
  * @typeParam F The function's type.
  */
 export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
-  ? [args?: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>]
-  : [args: Parameters<F>, callbacks?: ResultCallbacks<Awaited<ReturnType<F>>>];
+  ? [args?: Parameters<F>, options?: ApplyAsyncOptions<Awaited<ReturnType<F>>>]
+  : [args: Parameters<F>, options?: ApplyAsyncOptions<Awaited<ReturnType<F>>>];
 /** The input of `map`-like calls: a sync or async iterable. */
 export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;

@@ -31,6 +31,13 @@ export const FIRST_CHUNKS_WINDOW = 2;
 export const TASK_TIME_WEIGHT = 0.3;
 /** Weight of a new sample in `"auto"` chunking's per-item average. */
 export const CHUNK_TIME_WEIGHT = 0.5;
+/**
+ * A task with a signal or timeout is sent to a worker holding other tasks only
+ * while the pool's tasks take less than this (ms) and that worker answered
+ * within it: aborting the task before it starts then rarely waits for the
+ * worker to reach it.
+ */
+export const SIGNAL_PIPELINE_MS = 2;
 /** Tasks shorter than this (ms) go at least two per worker, so workers never wait for the next. */
 const SHORT_TASK_MS = 20;
 

@@ -8,7 +8,7 @@
 import { checkTimeout } from "../args.ts";
 import { TimeoutError } from "../errors.ts";
 import type { ProgressReporter } from "./progress.ts";
-import type { IMapFeed, Task, TaskSink } from "./task.ts";
+import type { IMapControl, IMapFeed, Task, TaskSink } from "./task.ts";
 
 interface Entry {
   readonly ok: boolean;
@@ -21,16 +21,6 @@ interface Waiter {
   resolve(result: IteratorResult<unknown>): void;
   reject(error: unknown): void;
   timer?: ReturnType<typeof setTimeout>;
-}
-
-/** Pool-side control of an iterator (not part of the public API). */
-export interface IMapControl {
-  /** Start reading into `feed`. */
-  start(it: IMapIterator<unknown>, feed: IMapFeed): void;
-  /** Read more input if the read-ahead allows. */
-  pump(it: IMapIterator<unknown>): void;
-  /** Fail everything not yet delivered (pool terminated). */
-  abort(it: IMapIterator<unknown>, error: unknown): void;
 }
 
 let control: IMapControl;
@@ -80,6 +70,8 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
   #arrived: Entry[] = [];
   #waiters: Waiter[] = [];
   #fatal: unknown;
+  /** Cancelled by its signal: results still arriving are dropped; `#fatal` is reported once. */
+  #cancelled = false;
   readonly #progress: ProgressReporter | undefined;
   /** Items handed to workers (the progress total once the input has ended). */
   #items = 0;
@@ -120,6 +112,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
       },
       pump: (it) => it.#pump(),
       abort: (it, error) => it.#abort(error),
+      cancel: (it, reason) => it.#cancel(reason),
     };
   }
 
@@ -233,6 +226,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
 
   /** A chunk finished: its values, or its error at its first position. */
   #settleTask(task: Task, ok: boolean, value: unknown): void {
+    if (this.#cancelled) return;
     const count = task.target as number;
     if (ok) {
       const values = value as unknown[];
@@ -280,6 +274,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
     if (this.#fatal !== undefined) {
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
       waiter.reject(this.#fatal);
+      if (this.#cancelled) this.#total = this.#consumed;
       return true;
     }
     return false;
@@ -300,6 +295,30 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
       this.#feed?.done();
     }
     this.#wake();
+  }
+
+  #cancel(reason: unknown): void {
+    if (this.#fatal !== undefined || this.#consumed >= this.#total) return;
+    this.#progress?.close();
+    this.#cancelled = true;
+    this.#byIndex.clear();
+    this.#arrived = [];
+    this.#stopReading();
+    this.#abort(reason);
+  }
+
+  /** Read no more input, and let the input clean up. */
+  #stopReading(): void {
+    if (this.#inputDone) return;
+    const it = this.#input;
+    this.#endInput();
+    void (async () => {
+      try {
+        await it?.return?.();
+      } catch {
+        // the input's own cleanup failed; nothing to report to
+      }
+    })();
   }
 
   /**
@@ -354,18 +373,7 @@ export class IMapIterator<T> implements AsyncIterableIterator<T> {
    */
   return(): Promise<IteratorResult<T>> {
     this.#progress?.close();
-    if (!this.#inputDone) {
-      const it = this.#input;
-      this.#endInput();
-      this.#total = this.#consumed;
-      void (async () => {
-        try {
-          await it?.return?.();
-        } catch {
-          // the input's own cleanup failed; nothing to report to
-        }
-      })();
-    }
+    this.#stopReading();
     this.#total = this.#consumed;
     this.#byIndex.clear();
     this.#arrived = [];

@@ -85,6 +85,28 @@ export function settleLostTasks(slot: WorkerSlot, info: ExitInfo, first: number)
 }
 
 /**
+ * Settle the unanswered tasks of a worker the pool stops because an aborted
+ * task did not end within its grace period: the aborted tasks fail with
+ * their reason; the others (which had not started, or had finished with
+ * their results still in the worker) are returned, to run elsewhere.
+ *
+ * @param slot The worker being stopped.
+ * @returns The tasks to run again, in the order they were first sent.
+ * @example
+ * ```ts ignore
+ * queue.requeue(settleKilledTasks(slot));
+ * ```
+ */
+export function settleKilledTasks(slot: WorkerSlot): Task[] {
+  const retry: Task[] = [];
+  for (const task of slot.drain()) {
+    if (task.cancel?.aborted === true) task.sink.settleTask(task, false, task.cancel.reason);
+    else retry.push(restore(task));
+  }
+  return retry;
+}
+
+/**
  * Sort out a dead worker's unanswered tasks.
  *
  * @param unanswered Its unanswered tasks, in the order it received them.

@@ -8,7 +8,9 @@
  * @module
  */
 import type { FunctionKey, SourceFunction, TaskMode } from "../transport/protocol.ts";
-import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
+import { CancelledError } from "../errors.ts";
+import { AsyncResult, type ResultCallbacks, settleResult, type WorkLink } from "./async_result.ts";
+import type { CancelScope } from "./cancel_scope.ts";
 import type { ChunkPlanner } from "./chunking.ts";
 import type { ProgressReporter } from "./progress.ts";
 import type { Task, TaskSink, TaskSource } from "./task.ts";
@@ -26,7 +28,7 @@ export interface MapJobSpec {
 }
 
 /** The sink and lazy task source of one map call. */
-export class MapJob<R> implements TaskSink, TaskSource {
+export class MapJob<R> implements TaskSink, TaskSource, WorkLink {
   /** The result handed to the caller. */
   readonly result: AsyncResult<R[]>;
   /** Finished chunks' values by their first item's index. */
@@ -42,16 +44,46 @@ export class MapJob<R> implements TaskSink, TaskSource {
   #error: unknown;
   #sealed = false;
   readonly #progress: ProgressReporter | undefined;
+  readonly #scope: CancelScope | undefined;
+  /** Where its chunks settle: itself, through its scope's wrapper when it has one. */
+  readonly #sink: TaskSink;
   /** Whether a chunk has finished (the pool then trusts its measured task time). */
   measured = false;
 
   /**
    * @param callbacks Caller's callbacks.
    * @param progress Reports finished items (the `onProgress` option), closed before settling.
+   * @param scope Its `signal`/`timeout`, if it has either.
    */
-  constructor(callbacks?: ResultCallbacks<R[]>, progress?: ProgressReporter) {
+  constructor(
+    callbacks?: ResultCallbacks<R[]>,
+    progress?: ProgressReporter,
+    scope?: CancelScope,
+  ) {
     this.result = new AsyncResult<R[]>(callbacks);
     this.#progress = progress;
+    this.#scope = scope;
+    this.#sink = scope === undefined ? this : scope.into(this);
+  }
+
+  /**
+   * Cancel the call if none of its chunks was cut yet.
+   *
+   * @returns Whether it was cancelled.
+   */
+  cancel(): boolean {
+    if (this.#at > 0 || this.#left > 0 || this.result.ready()) return false;
+    this.abandon(new CancelledError());
+    return true;
+  }
+
+  /**
+   * Whether some chunk is with a worker.
+   *
+   * @returns True while one is.
+   */
+  running(): boolean {
+    return this.#left > 0;
   }
 
   /**
@@ -110,17 +142,24 @@ export class MapJob<R> implements TaskSink, TaskSource {
       this.#items = [];
       this.#sealed = true;
     }
-    return {
+    const scope = this.#scope;
+    const task: Task = {
       key: this.#key,
       source: spec.source,
       mode: spec.mode,
       payload,
       items: payload instanceof Float64Array ? items : undefined,
       losses: 0,
-      sink: this,
+      sink: this.#sink,
       target: size,
       index: at,
+      sent: false,
+      seq: -1,
+      dropped: false,
+      flags: scope?.flags ?? 0,
+      cancel: scope?.taskCancel(),
     };
+    return scope === undefined ? task : scope.track(task);
   }
 
   /**

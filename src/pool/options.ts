@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInteger } from "../args.ts";
+import { checkInteger, checkTimeout, describe } from "../args.ts";
 import { checkContext, getStartMethod } from "../process/start_method.ts";
 import { logicalCpuCount } from "../runtime/cpu.ts";
 import type { Context, ResourceLimits } from "../runtime/types.ts";
@@ -56,7 +56,17 @@ export interface PoolOptions {
    * option. Default: no cap (the runtime's own limit).
    */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Milliseconds an aborted or timed-out task that is running may take to
+   * settle after its `taskSignal()` aborted; then its worker is stopped
+   * (thread terminated, child killed) and replaced, and only that task fails.
+   * `Infinity`: never stop a worker. Default {@linkcode DEFAULT_ABORT_GRACE_MS}.
+   */
+  readonly abortGrace?: number;
 }
+
+/** Default `PoolOptions.abortGrace` (ms). */
+export const DEFAULT_ABORT_GRACE_MS = 1000;
 
 /** Chunk size of `map`-like calls: a positive integer or a strategy name. */
 export type Chunksize = number | ChunkStrategy;
@@ -150,6 +160,7 @@ export interface CheckedPoolOptions {
   readonly module: string | undefined;
   readonly lazy: boolean;
   readonly resourceLimits: ResourceLimits | undefined;
+  readonly abortGrace: number;
 }
 
 /**
@@ -159,7 +170,7 @@ export interface CheckedPoolOptions {
  * @param what What is being done.
  * @returns The options, checked, with their defaults.
  * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer,
- *   or a `resourceLimits` cap that is not one.
+ *   a `resourceLimits` cap that is not one, or an `abortGrace` below 0.
  * @throws {TypeError} For an `initializer` that is not a function, `initargs` that are not
  *   an array, or a `resourceLimits` that is not an object of supported caps.
  * @example
@@ -187,9 +198,21 @@ export function checkPoolOptions(
   if (!Array.isArray(initargs)) {
     throw new TypeError(`${what}: 'initargs' must be an array, received ${typeof initargs}`);
   }
+  let abortGrace = DEFAULT_ABORT_GRACE_MS;
+  if (opts.abortGrace !== undefined && opts.abortGrace !== null) {
+    abortGrace = checkTimeout(what, opts.abortGrace, "abortGrace");
+    if ((opts.abortGrace as number) < 0) {
+      throw new RangeError(
+        `${what}: 'abortGrace' must be a non-negative number of milliseconds, received ${
+          describe(opts.abortGrace)
+        }`,
+      );
+    }
+  }
   return {
     processes,
     maxtasksperchild,
+    abortGrace,
     initializer,
     initargs,
     context: opts.context === undefined ? getStartMethod() : checkContext(opts.context, what),

@@ -47,7 +47,7 @@ export class Pool implements AsyncDisposable {
    *
    * @param options The number of workers, or options.
    * @throws {RangeError} For a `processes`/`maxtasksperchild` that is not a positive integer,
-   *   or a `resourceLimits` cap that is not one.
+   *   a `resourceLimits` cap that is not one, or an `abortGrace` below 0.
    * @throws {TypeError} For an `initializer` that is not a function, or a `resourceLimits`
    *   that is not an object of supported caps.
    * @throws {ProcessError} In a worker that is still importing its task module
@@ -78,9 +78,11 @@ export class Pool implements AsyncDisposable {
    *   pass values as `args`; Bun inlines block-scoped constants, Node and Deno
    *   do not) or one the pool's `module` exports.
    * @param args Its arguments; required when `fn` has required parameters.
+   * @param options `{ signal, timeout }` (see `CancelOptions`).
    * @returns Its (awaited) result.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @throws The function's own error, with a `RemoteError` cause.
+   * @throws The signal's `reason` when aborted, a `TimeoutError` after `timeout` ms of running.
    * @example
    * ```ts
    * import { Pool } from "../../mod.ts";
@@ -91,9 +93,12 @@ export class Pool implements AsyncDisposable {
    */
   async apply<F extends TaskFunction>(
     fn: F,
-    ...[args]: ApplyArgs<F>
+    ...[args, options]: ApplyArgs<F>
   ): Promise<Awaited<ReturnType<F>>> {
-    return await this.#engine.apply<Awaited<ReturnType<F>>>(fn, args, undefined).get();
+    const cancel = options === undefined || options === null
+      ? undefined
+      : { signal: options.signal, timeout: options.timeout };
+    return await this.#engine.apply<Awaited<ReturnType<F>>>(fn, args, cancel).get();
   }
 
   /**
@@ -101,10 +106,13 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param args Its arguments; required when `fn` has required parameters.
-   * @param callbacks `callback(value)` / `errorCallback(error)`, run once in the main thread.
+   * @param options `callback(value)` / `errorCallback(error)`, run once in the main thread;
+   *   `signal` and `timeout` (see `CancelOptions`).
    * @returns The task's `AsyncResult`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
-   * @throws {TypeError} When `fn` is not a function or cannot be sent.
+   * @throws {TypeError} When `fn` is not a function or cannot be sent, or for a bad `signal`/`timeout`.
+   * @throws {RangeError} For a `timeout` that is not positive and finite.
+   * @throws The signal's `reason` when it is already aborted.
    * @example
    * ```ts
    * import { Pool } from "../../mod.ts";
@@ -113,12 +121,22 @@ export class Pool implements AsyncDisposable {
    * console.log(await r.get(10_000)); // 40
    * await pool.terminate();
    * ```
+   * @example Cancellation (a task that never settles: its worker is replaced after `abortGrace`)
+   * ```ts
+   * import { Pool } from "../../mod.ts";
+   * const pool = new Pool({ processes: 1, abortGrace: 100 });
+   * const controller = new AbortController();
+   * const r = pool.applyAsync(() => new Promise(() => {}), [], { signal: controller.signal });
+   * setTimeout(() => controller.abort(), 50);
+   * console.log(await r.get().catch((e) => e.name)); // "AbortError"
+   * await pool.terminate();
+   * ```
    */
   applyAsync<F extends TaskFunction>(
     fn: F,
-    ...[args, callbacks]: ApplyAsyncArgs<F>
+    ...[args, options]: ApplyAsyncArgs<F>
   ): AsyncResult<Awaited<ReturnType<F>>> {
-    return this.#engine.apply(fn, args, callbacks);
+    return this.#engine.apply(fn, args, options);
   }
 
   /**
@@ -127,7 +145,8 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable).
-   * @param chunksize Items per task (positive integer or strategy), or `{ chunksize, onProgress }`.
+   * @param chunksize Items per task (positive integer or strategy), or
+   *   `{ chunksize, onProgress, signal, timeout }` (a signal cancels the whole call).
    *   Default `"auto"` (adaptive); `"python"` gives CPython's `ceil(n / (4 * processes))`.
    * @returns The results in input order.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
@@ -239,7 +258,8 @@ export class Pool implements AsyncDisposable {
    *
    * @param fn The function.
    * @param iterable The items (sync or async iterable, may be endless).
-   * @param chunksize Items per task (default 1), or `{ chunksize, onProgress }`.
+   * @param chunksize Items per task (default 1), or `{ chunksize, buffersize, onProgress,
+   *   signal, timeout }` (a signal cancels the whole call: the iterator rejects once, then ends).
    * @returns An async iterator of results; `next(timeout)` may reject `TimeoutError`.
    * @throws {ProcessError} "Pool not running" after `close()`/`terminate()`.
    * @example

@@ -11,8 +11,8 @@ import { preloadErrorClasses } from "../transport/error_classes.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { MODE_MAP, MODE_STARMAP } from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
-import type { AsyncResult, ResultCallbacks } from "./async_result.ts";
-import type { TaskFunction, TaskInput } from "./call_types.ts";
+import type { AsyncResult } from "./async_result.ts";
+import type { ApplyAsyncOptions, TaskFunction, TaskInput } from "./call_types.ts";
 import { assertFunction, functionRef } from "../worker/functions.ts";
 import { imapControl, type IMapIterator } from "./imap_iterator.ts";
 import type { CheckedPoolOptions } from "./options.ts";
@@ -46,6 +46,7 @@ export class PoolEngine {
       maxtasksperchild: opts.maxtasksperchild,
       lazy: opts.lazy,
       resourceLimits: opts.resourceLimits,
+      abortGrace: opts.abortGrace,
     });
     this.#submitter = new Submitter(context, opts.processes, this.#scheduler);
   }
@@ -65,12 +66,12 @@ export class PoolEngine {
    *
    * @param fn The function.
    * @param args Its arguments.
-   * @param callbacks The caller's callbacks.
+   * @param options The caller's callbacks, signal and timeout.
    * @returns The task's result.
    */
-  apply<R>(fn: unknown, args: unknown, callbacks: ResultCallbacks<R> | undefined): AsyncResult<R> {
+  apply<R>(fn: unknown, args: unknown, options: ApplyAsyncOptions<R> | undefined): AsyncResult<R> {
     this.#check(fn, "Cannot submit task");
-    return this.#submitter.apply(fn as TaskFunction, args, callbacks);
+    return this.#submitter.apply(fn as TaskFunction, args, options);
   }
 
   /**

@@ -16,38 +16,18 @@
  */
 import { ProcessError } from "../errors.ts";
 import { getBackend } from "../runtime/backend.ts";
-import type { Backend, Context, ExitInfo, ResourceLimits } from "../runtime/types.ts";
+import type { Backend, ExitInfo } from "../runtime/types.ts";
 import { readResult, resultBatch, resultCount, sendTasks } from "../transport/batch_codec.ts";
 import { decodeError } from "../transport/error_codec.ts";
-import type {
-  ExitingMessage,
-  FromWorker,
-  FunctionRef,
-  SourceFunction,
-} from "../transport/protocol.ts";
+import type { ExitingMessage, FromWorker, SourceFunction } from "../transport/protocol.ts";
 import { serveWorkerRpc } from "../transport/rpc.ts";
-import { nextBatch, nextTaskMs, queueWindow } from "./dispatch_policy.ts";
+import { nextBatch, nextTaskMs, queueWindow, SIGNAL_PIPELINE_MS } from "./dispatch_policy.ts";
 import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
-import { settleLostTasks } from "./lost_tasks.ts";
-import { spawnWorkerSlot, type WorkerSlot } from "./worker_slot.ts";
-
-const STOP_GRACE_MS = 5000;
-
-/** What the scheduler needs to start workers. */
-export interface SchedulerConfig {
-  readonly processes: number;
-  readonly context: Context;
-  readonly module: string | undefined;
-  readonly initializer: FunctionRef | undefined;
-  readonly initargs: readonly unknown[];
-  readonly maxtasksperchild: number | undefined;
-  /** Start the workers at the first task rather than at once. */
-  readonly lazy: boolean;
-  /** Memory caps for each worker (`PoolOptions.resourceLimits`). */
-  readonly resourceLimits?: ResourceLimits;
-}
+import { Canceller } from "./canceller.ts";
+import { settleKilledTasks, settleLostTasks } from "./lost_tasks.ts";
+import { type SchedulerConfig, spawnWorkerSlot, type WorkerSlot } from "./worker_slot.ts";
 
 /** Runs tasks on a set of workers. */
 export class Scheduler {
@@ -66,10 +46,20 @@ export class Scheduler {
   #idleWaiters: (() => void)[] = [];
   /** Workers in a row that died before they were ready. */
   #earlyDeaths = 0;
+  /** Aborts tasks (signals, timeouts, `cancel()`). */
+  readonly canceller: Canceller;
 
   /** @param config Pool settings. */
   constructor(config: SchedulerConfig) {
     this.#config = config;
+    this.canceller = new Canceller({
+      grace: config.abortGrace,
+      drop: (task) => {
+        this.#queue.drop(task);
+        this.#checkIdle();
+      },
+      kill: (slot) => this.#kill(slot),
+    });
     getBackend(config.context).then(
       (backend) => {
         if (this.#terminated) return;
@@ -173,7 +163,7 @@ export class Scheduler {
         this.#checkIdle();
       });
     }
-    await Promise.all(this.#slots.map((slot) => this.#stop(slot)));
+    await Promise.all(this.#slots.map((slot) => slot.stop()));
   }
 
   /**
@@ -256,13 +246,16 @@ export class Scheduler {
         continue;
       }
       const batch = nextBatch(this.#slots, window, queue.estimate(), room);
-      if (batch === undefined) break;
-      this.#send(batch.worker, batch.count);
+      if (batch === undefined || !this.#send(batch.worker, batch.count)) break;
     }
   }
 
   #send(slot: WorkerSlot, n: number): boolean {
-    const tasks = this.#queue.take(n);
+    // A task with a signal waits behind others in a worker only while these are short.
+    const busy = slot.pending > 0;
+    const pipe = this.#taskMs !== undefined && this.#taskMs < SIGNAL_PIPELINE_MS &&
+      (!busy || performance.now() - slot.answeredAt < SIGNAL_PIPELINE_MS);
+    const tasks = this.#queue.take(n, pipe ? "any" : busy ? "none" : "first");
     if (tasks.length === 0) return false;
     if (tasks[0].losses > 0) slot.quarantined = true;
     const fns: SourceFunction[] = [];
@@ -282,6 +275,7 @@ export class Scheduler {
       (task, error) => task.sink.settleTask(task, false, error),
     );
     slot.updateRef();
+    this.canceller.advanced(slot);
     return true;
   }
 
@@ -293,6 +287,7 @@ export class Scheduler {
       case "ready":
         slot.ready = true;
         this.#earlyDeaths = 0;
+        this.canceller.advanced(slot);
         break;
       case "exiting":
         slot.report = message as ExitingMessage;
@@ -308,6 +303,7 @@ export class Scheduler {
   }
 
   #onResults(slot: WorkerSlot, batch: readonly unknown[], busy: number): void {
+    slot.answeredAt = performance.now();
     const count = resultCount(batch);
     for (let i = 0; i < count; i++) {
       const task = slot.shift();
@@ -317,27 +313,26 @@ export class Scheduler {
       task.sink.settleTask(task, ok, value);
     }
     if (slot.pending === 0) slot.quarantined = false;
+    this.canceller.advanced(slot);
     this.#taskMs = nextTaskMs(this.#taskMs, busy, count);
     const max = this.#config.maxtasksperchild;
     if (max !== undefined && slot.state === "live" && slot.completed >= max && slot.pending === 0) {
-      void this.#stop(slot); // #dispatch starts its replacement while work may remain
+      void slot.stop(); // #dispatch starts its replacement while work may remain
     }
     this.#dispatch();
     slot.updateRef();
     this.#checkIdle();
   }
 
-  #stop(slot: WorkerSlot): Promise<void> {
-    if (slot.state === "dead" || slot.state === "stopping") return slot.exited;
+  /** An aborted task outlived its grace period: stop its worker; its other tasks run elsewhere. */
+  #kill(slot: WorkerSlot): void {
+    if (slot.state === "dead") return;
     slot.state = "stopping";
+    this.#queue.requeue(settleKilledTasks(slot));
     slot.updateRef();
-    try {
-      slot.handle.post({ t: "stop" });
-    } catch {
-      void slot.handle.terminate();
-    }
-    const timer = setTimeout(() => void slot.handle.terminate(), STOP_GRACE_MS);
-    return slot.exited.then(() => clearTimeout(timer));
+    void slot.handle.terminate();
+    this.#dispatch();
+    this.#checkIdle();
   }
 
   #onExit(slot: WorkerSlot, info: ExitInfo): void {

@@ -12,8 +12,17 @@ import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { MODE_APPLY, MODE_MAP, type SourceFunction, type TaskMode } from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
 import type { Context } from "../runtime/types.ts";
-import { AsyncResult, type ResultCallbacks, settleResult } from "./async_result.ts";
-import type { IMapOptions, MapAsyncOptions, TaskFunction, TaskInput } from "./call_types.ts";
+import { CancelledError } from "../errors.ts";
+import { AsyncResult, linkResult, settleResult, type WorkLink } from "./async_result.ts";
+import type {
+  ApplyAsyncOptions,
+  IMapOptions,
+  MapAsyncOptions,
+  TaskFunction,
+  TaskInput,
+} from "./call_types.ts";
+import { CancelScope, checkCancelOptions } from "./cancel_scope.ts";
+import type { Canceller } from "./canceller.ts";
 import { planChunks } from "./chunking.ts";
 import { PerItemMemo } from "./dispatch_policy.ts";
 import { sourceFunction } from "../worker/functions.ts";
@@ -51,6 +60,25 @@ function leasedSink(sink: TaskSink, ids: string[]): TaskSink {
   };
   if (sink.observe !== undefined) leased.observe = (task, ms) => sink.observe!(task, ms);
   return leased;
+}
+
+/** What `cancel()`/`running()` of an `applyAsync` result ask of its task. */
+class TaskLink implements WorkLink {
+  readonly #task: Task;
+  readonly #canceller: Canceller;
+
+  constructor(task: Task, canceller: Canceller) {
+    this.#task = task;
+    this.#canceller = canceller;
+  }
+
+  cancel(): boolean {
+    return this.#canceller.cancelQueued(this.#task, new CancelledError());
+  }
+
+  running(): boolean {
+    return this.#task.sent === true;
+  }
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -104,6 +132,13 @@ export class Submitter {
     return collectLeases(() => encodeShared(payload, "process"));
   }
 
+  /** The scope of a submission's `signal`/`timeout`, if it has either. */
+  #scope(opts: unknown, what: string, owner?: (reason: unknown) => void): CancelScope | undefined {
+    const checked = checkCancelOptions(opts, what);
+    if (checked === undefined) return undefined;
+    return new CancelScope(checked, this.#context === "process", this.#scheduler.canceller, owner);
+  }
+
   #submit(
     fn: TaskFunction,
     mode: TaskMode,
@@ -111,7 +146,8 @@ export class Submitter {
     sink: TaskSink,
     target: unknown,
     index: number,
-  ): void {
+    scope: CancelScope | undefined,
+  ): Task {
     const source = sourceFunction(fn);
     const { value, ids } = this.#encode(mode, payload);
     const task: Task = {
@@ -124,8 +160,15 @@ export class Submitter {
       sink: ids === undefined ? sink : leasedSink(sink, ids),
       target,
       index,
+      sent: false,
+      seq: -1,
+      dropped: false,
+      flags: scope?.flags ?? 0,
+      cancel: scope?.taskCancel(),
     };
+    scope?.track(task);
     this.#scheduler.submit(task);
+    return task;
   }
 
   /**
@@ -133,20 +176,24 @@ export class Submitter {
    *
    * @param fn The function (already checked).
    * @param args Its arguments.
-   * @param callbacks The caller's callbacks.
+   * @param options The caller's callbacks, signal and timeout.
    * @returns The task's result.
    */
   apply<R>(
     fn: TaskFunction,
     args: unknown,
-    callbacks: ResultCallbacks<R> | undefined,
+    options: ApplyAsyncOptions<R> | undefined,
   ): AsyncResult<R> {
     const list = args ?? [];
     if (!Array.isArray(list)) {
       throw new TypeError(`Cannot submit task: 'args' must be an array, received ${typeof list}`);
     }
-    const result = new AsyncResult<R>(callbacks);
-    this.#submit(fn, MODE_APPLY, list, APPLY_SINK, result, 0);
+    const scope = this.#scope(options, "Cannot submit task");
+    const result = new AsyncResult<R>(options);
+    const sink = scope === undefined ? APPLY_SINK : scope.into(APPLY_SINK);
+    const task = this.#submit(fn, MODE_APPLY, list, sink, result, 0, scope);
+    scope?.seal();
+    linkResult(result as AsyncResult<unknown>, new TaskLink(task, this.#scheduler.canceller));
     return result;
   }
 
@@ -171,10 +218,17 @@ export class Submitter {
     const chunksize = checkChunksize(opts.chunksize, what);
     const onProgress = checkProgress(opts.onProgress, what);
     const source = sourceFunction(fn);
-    const job = new MapJob<R>(
+    const scope = this.#scope(opts, what, (reason) => job.abandon(reason));
+    const job: MapJob<R> = new MapJob<R>(
       opts,
       onProgress === undefined ? undefined : new ProgressReporter(onProgress),
+      scope,
     );
+    linkResult(job.result as AsyncResult<unknown>, job);
+    if (scope !== undefined) {
+      const seal = () => scope.seal();
+      void job.result.wait().then(seal, seal);
+    }
     if (isAsyncIterable(input)) {
       const scheduler = this.#scheduler;
       scheduler.addProducer();
@@ -246,6 +300,9 @@ export class Submitter {
     const chunksize = opts.chunksize === undefined || opts.chunksize === null
       ? 1
       : positiveInteger(opts.chunksize, what, "chunksize");
+    const buffersize = opts.buffersize === undefined || opts.buffersize === null
+      ? undefined
+      : positiveInteger(opts.buffersize, what, "buffersize");
     const onProgress = checkProgress(opts.onProgress, what);
     if (
       input == null ||
@@ -255,25 +312,39 @@ export class Submitter {
       throw new TypeError(`${what}: 'iterable' must be iterable, received ${String(input)}`);
     }
     sourceFunction(fn);
-    const readAhead = Math.max(1024, 4 * this.#processes * chunksize);
+    const scope = this.#scope(opts, what, (reason) => imapControl().cancel(it, reason));
+    const readAhead = buffersize === undefined
+      ? Math.max(1024, 4 * this.#processes * chunksize)
+      : buffersize * chunksize;
     const progress = onProgress === undefined
       ? undefined
       : new ProgressReporter(onProgress, knownLength(input));
-    const it = new IMapIterator<R>(input, ordered, chunksize, readAhead, progress);
+    const it: IMapIterator<unknown> = new IMapIterator<R>(
+      input,
+      ordered,
+      chunksize,
+      readAhead,
+      progress,
+    );
     const scheduler = this.#scheduler;
     const iterators = this.#iterators;
     iterators.add(it as IMapIterator<unknown>);
     scheduler.addProducer();
-    imapControl().start(it as IMapIterator<unknown>, {
-      submit: (items, index, sink) => this.#submit(fn, MODE_MAP, items, sink, items.length, index),
+    let wrapped: TaskSink | undefined;
+    imapControl().start(it, {
+      submit: (items, index, sink) => {
+        wrapped ??= scope === undefined ? sink : scope.into(sink);
+        this.#submit(fn, MODE_MAP, items, wrapped, items.length, index, scope);
+      },
       get closing() {
         return scheduler.closing;
       },
       done: () => {
-        iterators.delete(it as IMapIterator<unknown>);
+        iterators.delete(it);
         scheduler.removeProducer();
+        scope?.seal();
       },
     });
-    return it;
+    return it as IMapIterator<R>;
   }
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { FunctionKey, SourceFunction, TaskMode } from "../transport/protocol.ts";
+import type { TaskCancel } from "./cancel_scope.ts";
+import type { IMapIterator } from "./imap_iterator.ts";
 
 /** Receives the outcome of tasks (a map collector, an imap iterator, ...). */
 export interface TaskSink {
@@ -78,6 +80,16 @@ export interface Task {
   /** Sink-specific: the result object, or the chunk's first item index. */
   readonly target: unknown;
   readonly index: number;
+  /** Whether it was ever handed to a worker (it can no longer be cancelled). */
+  sent?: boolean;
+  /** Its number on the worker holding it (counted from 0 in the order sent to it). */
+  seq?: number;
+  /** Cancelled while queued: settled already, skipped when taken. */
+  dropped?: boolean;
+  /** `FLAG_SIGNAL`/`FLAG_FLUSH` bits (see `protocol.ts`), for tasks with a signal or timeout. */
+  readonly flags?: number;
+  /** Its cancellation state, for tasks with a signal or timeout. */
+  readonly cancel?: TaskCancel;
 }
 
 /** What an `imap` iterator needs from its pool. */
@@ -88,4 +100,16 @@ export interface IMapFeed {
   readonly closing: boolean;
   /** Reading the input has finished. */
   done(): void;
+}
+
+/** Pool-side control of an iterator (not part of the public API). */
+export interface IMapControl {
+  /** Start reading into `feed`. */
+  start(it: IMapIterator<unknown>, feed: IMapFeed): void;
+  /** Read more input if the read-ahead allows. */
+  pump(it: IMapIterator<unknown>): void;
+  /** Fail everything not yet delivered (pool terminated). */
+  abort(it: IMapIterator<unknown>, error: unknown): void;
+  /** Its signal aborted: stop reading, reject the next `next()` once, then end. */
+  cancel(it: IMapIterator<unknown>, reason: unknown): void;
 }

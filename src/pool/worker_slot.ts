@@ -23,6 +23,19 @@ export interface WorkerSpec {
   readonly resourceLimits?: ResourceLimits;
 }
 
+/** What the scheduler needs to start and run workers. */
+export interface SchedulerConfig extends WorkerSpec {
+  readonly processes: number;
+  readonly maxtasksperchild: number | undefined;
+  /** Start the workers at the first task rather than at once. */
+  readonly lazy: boolean;
+  /** Ms an aborted task may run on before its worker is stopped (`PoolOptions.abortGrace`). */
+  readonly abortGrace: number;
+}
+
+/** How long a worker told to stop may take before it is terminated (ms). */
+const STOP_GRACE_MS = 5000;
+
 let workerCounter = 0;
 
 /**
@@ -73,6 +86,8 @@ export class WorkerSlot {
   ready = false;
   /** Whether it holds a suspect task (which goes alone): it gets nothing more until answered. */
   quarantined = false;
+  /** When its last results arrived (`performance.now()`). */
+  answeredAt = 0;
   /** What it said when it ended by itself. */
   report: ExitingMessage | undefined;
   /** Thread context: its counters of tasks started and finished (see `PROGRESS_STARTED`). */
@@ -114,7 +129,18 @@ export class WorkerSlot {
    */
   push(task: Task): void {
     this.#inflight.push(task);
-    this.assigned++;
+    task.sent = true;
+    task.seq = this.assigned++;
+    if (task.cancel !== undefined) task.cancel.slot = this;
+  }
+
+  /**
+   * The oldest unanswered task (the one running, or about to).
+   *
+   * @returns The task, or undefined when none is pending.
+   */
+  front(): Task | undefined {
+    return this.#head < this.#inflight.length ? this.#inflight[this.#head] : undefined;
   }
 
   /**
@@ -147,6 +173,25 @@ export class WorkerSlot {
     this.#inflight = [];
     this.#head = 0;
     return tasks;
+  }
+
+  /**
+   * Tell the worker to finish what it holds and exit; terminate it if it
+   * has not within {@linkcode STOP_GRACE_MS}.
+   *
+   * @returns Once it has ended.
+   */
+  stop(): Promise<void> {
+    if (this.state === "dead" || this.state === "stopping") return this.exited;
+    this.state = "stopping";
+    this.updateRef();
+    try {
+      this.handle.post({ t: "stop" });
+    } catch {
+      void this.handle.terminate();
+    }
+    const timer = setTimeout(() => void this.handle.terminate(), STOP_GRACE_MS);
+    return this.exited.then(() => clearTimeout(timer));
   }
 
   /**

@@ -66,6 +66,8 @@ export interface WireTask {
   /** Its source, sent again with a task that must travel alone. */
   readonly source: SourceFunction | undefined;
   readonly mode: TaskMode;
+  /** `FLAG_SIGNAL`/`FLAG_FLUSH` bits sent with the mode (see `protocol.ts`). */
+  readonly flags?: number;
   /** What {@linkcode encodeChunk} (or the arguments' own encoding) made. */
   readonly payload: unknown;
 }
@@ -115,7 +117,7 @@ export function sendTasks<T extends WireTask>(
   failed: (task: T, error: TypeError) => void,
 ): void {
   const batch: unknown[] = [];
-  for (const task of tasks) batch.push(task.key, task.mode, task.payload);
+  for (const task of tasks) batch.push(task.key, task.mode | (task.flags ?? 0), task.payload);
   try {
     const text = json ? jsonBatch(batch, TASK_STRIDE, TASK_PAYLOAD) : undefined;
     const wire = text ?? batch;
@@ -139,7 +141,7 @@ function sendTask<T extends WireTask>(
 ): void {
   const fns = task.source !== undefined ? [task.source] : undefined;
   try {
-    const batch = [task.key, task.mode, task.payload];
+    const batch = [task.key, task.mode | (task.flags ?? 0), task.payload];
     const message: TasksMessage = { t: "tasks", fns, batch };
     post(message, packedBuffers(batch, TASK_STRIDE, TASK_PAYLOAD));
   } catch (error) {

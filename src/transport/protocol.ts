@@ -19,6 +19,22 @@ export const MODE_STARMAP = 2;
 /** Task application mode. */
 export type TaskMode = typeof MODE_APPLY | typeof MODE_MAP | typeof MODE_STARMAP;
 
+/**
+ * Flag OR-ed into a task's mode: the task has a signal or a timeout, so the
+ * worker opens a `taskSignal()` scope for it and obeys `AbortMessage`s.
+ */
+export const FLAG_SIGNAL = 4;
+/**
+ * Flag OR-ed into a task's mode: the worker sends the results it holds before
+ * the task starts and the task's own result as soon as it ends, so that the
+ * main thread sees the task at the front of the worker's unanswered tasks
+ * exactly while it runs (where its timeout counts, and what a stuck worker
+ * is stuck on).
+ */
+export const FLAG_FLUSH = 8;
+/** The bits of a task's mode that are the mode itself. */
+export const MODE_MASK = 3;
+
 /** Result status: the task returned a value. */
 export const STATUS_OK = 0;
 /** Result status: the task threw; the value is a `WireError`. */
@@ -95,6 +111,18 @@ export interface StopMessage {
   readonly t: "stop";
 }
 
+/**
+ * main → worker: abort the task numbered `seq` (counted from 0 in the order
+ * received): its `taskSignal()` aborts if it runs, and it is skipped if it has
+ * not started.
+ */
+export interface AbortMessage {
+  readonly t: "abort";
+  readonly seq: number;
+  /** Why: `"abort"` (a signal) or `"timeout"`. */
+  readonly why: "abort" | "timeout";
+}
+
 /** worker → main: module imported and initializer done (or none), ready for tasks. */
 export interface ReadyMessage {
   readonly t: "ready";
@@ -138,6 +166,6 @@ export interface WireEncodingFailure {
 }
 
 /** Messages the main thread sends. */
-export type ToWorker = TasksMessage | StopMessage;
+export type ToWorker = TasksMessage | StopMessage | AbortMessage;
 /** Messages a worker sends. */
 export type FromWorker = ReadyMessage | InitErrorMessage | ResultsMessage | ExitingMessage;

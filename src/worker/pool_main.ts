@@ -15,8 +15,11 @@ import type { ParentPort } from "../runtime/types.ts";
 import { encodeError } from "../transport/error_codec.ts";
 import { ResultOutbox, TaskInbox } from "../transport/batch_codec.ts";
 import {
+  FLAG_FLUSH,
+  FLAG_SIGNAL,
   type FunctionKey,
   MODE_APPLY,
+  MODE_MASK,
   MODE_STARMAP,
   type PoolWorkerData,
   PROGRESS_DONE,
@@ -29,6 +32,7 @@ import {
 import { acceptRpcReply, setRpcPort } from "../transport/rpc.ts";
 import { type AnyFunction, closureHint, loadModule, resolveFunction } from "./functions.ts";
 import { decodeArgs } from "./revive.ts";
+import { abortTaskSignal, beginTaskSignal, endTaskSignal } from "./task_signal.ts";
 
 /** Results are sent at least this often while a long batch runs (ms). */
 const FLUSH_INTERVAL_MS = 1;
@@ -64,6 +68,13 @@ function runChunk(fn: AnyFunction, items: readonly unknown[], star: boolean): un
     results[i] = r;
   }
   return results;
+}
+
+/** What a task's `taskSignal()` aborts with: the main thread rejects with the caller's reason. */
+function abortReason(why: "abort" | "timeout"): DOMException {
+  return why === "timeout"
+    ? new DOMException("The task timed out", "TimeoutError")
+    : new DOMException("The task was aborted", "AbortError");
 }
 
 function throwing(error: unknown): AnyFunction {
@@ -102,6 +113,8 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
   let done = 0;
   /** The worker is ending: run nothing more. */
   let gone = false;
+  /** Numbers of tasks aborted before they started: answered without running. */
+  const skipped = new Set<number>();
   const progress = data.progress === undefined ? undefined : new Int32Array(data.progress);
 
   const fnFor = (key: FunctionKey): AnyFunction => {
@@ -148,12 +161,24 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     running = true;
     let first = true;
     for (let task = inbox.take(); task !== undefined; task = inbox.take()) {
-      const { key, mode, payload } = task;
+      const { key, payload } = task;
+      const mode = task.mode & MODE_MASK;
+      const flags = task.mode & ~MODE_MASK;
+      if (skipped.size > 0 && skipped.delete(started)) {
+        started++;
+        done++;
+        if (progress !== undefined) progress[PROGRESS_STARTED] = progress[PROGRESS_DONE] = done;
+        outbox.add(STATUS_ERROR, encodeError(abortReason("abort")), false);
+        flush();
+        continue;
+      }
+      if ((flags & FLAG_FLUSH) !== 0 && !outbox.empty) flush();
       started++;
       if (progress !== undefined) progress[PROGRESS_STARTED] = started;
       const startedAt = performance.now();
       let status: ResultStatus = STATUS_OK;
       let value: unknown;
+      const signal = (flags & FLAG_SIGNAL) !== 0 ? beginTaskSignal() : undefined;
       try {
         const fn = fnFor(key);
         let args = decodeArgs(payload) as unknown[];
@@ -172,6 +197,8 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
           ? closureHint(names.get(key) ?? "")
           : undefined;
         value = encodeError(error, hint);
+      } finally {
+        if (signal !== undefined) endTaskSignal(signal);
       }
       if (gone) return;
       done++;
@@ -181,7 +208,10 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       outbox.add(status, value, mode !== MODE_APPLY);
       // Results are batched for up to FLUSH_INTERVAL_MS; the first of a run goes at once
       // unless its task was trivial (time to first result, without extra messages in floods).
-      if (now - lastFlush > FLUSH_INTERVAL_MS || (first && now - startedAt > EAGER_TASK_MS)) {
+      if (
+        now - lastFlush > FLUSH_INTERVAL_MS || (first && now - startedAt > EAGER_TASK_MS) ||
+        (flags & FLAG_FLUSH) !== 0
+      ) {
         flush();
       }
       first = false;
@@ -203,6 +233,9 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
       }
       inbox.add(m);
       if (ready && !running) void drain();
+    } else if (m.t === "abort") {
+      if (m.seq === started - 1 && done < started) abortTaskSignal(abortReason(m.why));
+      else if (m.seq >= started) skipped.add(m.seq);
     } else if (m.t === "stop") {
       stopping = true;
       if (ready && !running) finish();
