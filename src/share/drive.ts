@@ -78,13 +78,18 @@ async function callAsync(call: () => unknown): Promise<Outcome> {
  *
  * @param algorithm The generator.
  * @param what The public call, for error messages.
+ * @param next Its first step, when the caller took it already.
  * @returns The algorithm's result.
  * @throws {TypeError} When user code returns a promise (it can't be awaited here).
  */
-export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
-  let next = algorithm.next();
+export function runSync<R>(
+  algorithm: Algorithm<R>,
+  what: string,
+  next: IteratorResult<Step, R> = algorithm.next(),
+): R {
+  if (next.done) return next.value;
   while (!next.done) {
-    const step = next.value;
+    const step: Step = next.value;
     if ("call" in step) {
       next = resume(algorithm, callSync(step.call, what));
     } else {
@@ -97,15 +102,30 @@ export function runSync<R>(algorithm: Algorithm<R>, what: string): R {
 }
 
 /**
- * Run an algorithm without blocking the thread.
+ * Run an algorithm without blocking the thread. Its first step runs at once,
+ * so an operation that needs no wait (an uncontended lock) settles without
+ * entering the async loop.
  *
  * @param algorithm The generator.
  * @param alive Keep the event loop alive while waiting (default true; false
  *   for waits served for a child process, which keeps the parent alive itself).
  * @returns The algorithm's result.
  */
-export async function runAsync<R>(algorithm: Algorithm<R>, alive: boolean = true): Promise<R> {
-  let next = algorithm.next();
+export function runAsync<R>(algorithm: Algorithm<R>, alive: boolean = true): Promise<R> {
+  let first: IteratorResult<Step, R>;
+  try {
+    first = algorithm.next();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return first.done ? Promise.resolve(first.value) : waitAsync(algorithm, first, alive);
+}
+
+async function waitAsync<R>(
+  algorithm: Algorithm<R>,
+  next: IteratorResult<Step, R>,
+  alive: boolean,
+): Promise<R> {
   while (!next.done) {
     const step = next.value;
     if ("call" in step) {

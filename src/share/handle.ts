@@ -57,10 +57,10 @@ export type OpArgs<F> = F extends (state: never, owner: number, ...args: infer A
 
 /** What an operation produces: a generator's return value, or the plain result. */
 // deno-lint-ignore no-explicit-any
-export type OpResult<F> = F extends (...args: any[]) => Algorithm<infer R> ? R
-  // deno-lint-ignore no-explicit-any
-  : F extends (...args: any[]) => infer R ? Awaited<R>
-  : never;
+export type OpResult<F> = F extends (...args: any[]) => infer R ? Produced<R> : never;
+
+/** `R`, or what the algorithm `R` returns (distributes over a union of both). */
+export type Produced<R> = R extends Algorithm<infer V> ? V : Awaited<R>;
 
 /** How one class is shared: its tag, its operations, and how its state crosses to a thread. */
 export interface Kind<S, O extends Operations<S>> {
@@ -109,7 +109,8 @@ export function newCells(count: number): Int32Array {
 }
 
 function isAlgorithm(value: unknown): value is Algorithm<unknown> {
-  return Object.prototype.toString.call(value) === "[object Generator]";
+  // Cheaper than a tag check, and no operation returns another kind of iterator.
+  return typeof (value as Algorithm<unknown> | null)?.throw === "function";
 }
 
 /**
@@ -192,7 +193,9 @@ export class Handle<S, O extends Operations<S>> {
     if (this.#remote !== undefined) return this.#remote.callSync(op, ...args) as OpResult<O[K]>;
     const out = this.#kind.ops[op](this.#state!, ownerId(), ...args);
     if (!isAlgorithm(out)) return out as OpResult<O[K]>;
-    return runSync(out, `${this.#kind.tag}.${op}Sync()`) as OpResult<O[K]>;
+    const first = out.next(); // most operations need no wait: no message to build
+    if (first.done) return first.value as OpResult<O[K]>;
+    return runSync(out, `${this.#kind.tag}.${op}Sync()`, first) as OpResult<O[K]>;
   }
 
   /**

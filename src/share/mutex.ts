@@ -59,23 +59,24 @@ export function holds(i32: Int32Array, at: number, owner: number): boolean {
 }
 
 /**
- * `Lock.acquire()`: take the mutex at once if free, else wait `ms` at most
- * (0: not at all).
+ * `Lock.acquire()`: take the mutex at once if free (no generator: the
+ * uncontended path allocates nothing), else the wait of `ms` at most (0: not
+ * at all).
  *
  * @param i32 The shared view.
  * @param at The mutex's first cell.
  * @param owner Who takes it.
  * @param ms Milliseconds, or `Infinity`.
- * @returns Whether it was taken.
+ * @returns Whether it was taken, or the wait that tells.
  */
-export function* acquire(
+export function acquire(
   i32: Int32Array,
   at: number,
   owner: number,
   ms: number,
-): Algorithm<boolean> {
+): boolean | Algorithm<boolean> {
   if (tryLock(i32, at, owner)) return true;
-  return ms !== 0 && (yield* lock(i32, at, owner, deadlineAfter(ms)));
+  return ms !== 0 && lock(i32, at, owner, deadlineAfter(ms));
 }
 
 /**
@@ -162,7 +163,7 @@ export interface LockInternals {
   /** Take the lock again as `releaseSave()` left it. */
   acquireRestore(owner: number, saved: number): Algorithm<boolean>;
   /** `acquire()` on behalf of `owner`, waiting `ms` at most (0: not at all). */
-  acquireAs(owner: number, ms: number): Algorithm<boolean>;
+  acquireAs(owner: number, ms: number): boolean | Algorithm<boolean>;
   /** `release()` on behalf of `owner`. */
   releaseAs(owner: number): void;
 }
@@ -180,7 +181,7 @@ export const LOCK_CELLS: number = MUTEX_CELLS + 1;
 export function lockInternals(
   cells: Int32Array,
   ops: {
-    acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean>;
+    acquire(cells: Int32Array, owner: number, ms: number): boolean | Algorithm<boolean>;
     release(cells: Int32Array, owner: number): void;
   },
 ): LockInternals {

@@ -13,17 +13,28 @@ import { SemLock } from "./sem_lock.ts";
 /** Cell of the recursion count, after the mutex's cells. */
 const COUNT = MUTEX_CELLS;
 
+/** The wait for the lock, then the first count. */
+function* counted(wait: Algorithm<boolean>, cells: Int32Array): Algorithm<boolean> {
+  const got = yield* wait;
+  if (got) Atomics.store(cells, COUNT, 1);
+  return got;
+}
+
 /** The recursive lock's operations. */
 const OPS = {
-  *acquire(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
+  acquire(cells: Int32Array, owner: number, ms: number): boolean | Algorithm<boolean> {
     if (holds(cells, 0, owner)) {
       cells[COUNT]++; // only the holder writes it
       return true;
     }
-    const got = yield* acquire(cells, 0, owner, ms);
-    if (got) Atomics.store(cells, COUNT, 1);
-    return got;
+    const got = acquire(cells, 0, owner, ms);
+    if (typeof got === "boolean") {
+      if (got) Atomics.store(cells, COUNT, 1);
+      return got;
+    }
+    return counted(got, cells);
   },
+
   release(cells: Int32Array, owner: number): void {
     if (!holds(cells, 0, owner)) {
       throw new ProcessError("Cannot release RLock: it is not held by this thread or process");

@@ -12,6 +12,11 @@ function handle(object: SemLock): Handle<unknown, Operations<unknown>> {
   return handleOf(object)!;
 }
 
+/** The wait `(block, timeout)` asks for (checked; the message names the class). */
+function waitOf(object: SemLock, block: unknown, timeout: unknown): number {
+  return checkBlockTimeout(`acquire ${object.constructor.name}`, block, timeout);
+}
+
 /**
  * The base of the lock-like primitives (Python's `SemLock`, the base of its
  * `Lock`, `RLock`, `Semaphore` and `BoundedSemaphore`; here `Condition`, whose
@@ -46,7 +51,9 @@ export abstract class SemLock {
    * ```
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    const ms = checkBlockTimeout(`acquire ${this.constructor.name}`, block, timeout);
+    const ms = block === undefined && timeout === undefined
+      ? Infinity
+      : waitOf(this, block, timeout);
     return handle(this).run("acquire", ms) as Promise<boolean>;
   }
 
@@ -67,7 +74,9 @@ export abstract class SemLock {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    const ms = checkBlockTimeout(`acquire ${this.constructor.name}`, block, timeout);
+    const ms = block === undefined && timeout === undefined
+      ? Infinity
+      : waitOf(this, block, timeout);
     return handle(this).runSync("acquire", ms) as boolean;
   }
 
