@@ -3,7 +3,8 @@
  * thread and process context), collects the JSON results and writes the report and charts.
  *
  * ```sh
- * npm run bench          # full run: bench/results/*.json, REPORT.md, *.svg
+ * npm run bench          # full run: bench/results/*.json, REPORT.md, *.svg, then
+ *                        # bench/cluster.ts when redis-server is installed (--no-cluster: not)
  * npm run bench:quick    # short run (under 2 minutes on 2 cores): bench/results/quick/
  * node bench/main.ts --quick --runtimes node,deno --suites task_cost,peers
  * node bench/main.ts --node-entry source   # Node runs the .ts sources instead of dist/
@@ -148,4 +149,21 @@ if (isMain(import.meta)) {
     outDir,
     nodeEntry: flags["node-entry"] === "source" ? "source" : "dist",
   });
+  // The cluster benchmark needs a local redis-server (it starts its own); without one it is
+  // reported as not run rather than failing the whole benchmark.
+  if (scale !== "smoke" && flags.suites === undefined && flags["no-cluster"] === undefined) {
+    if (hasRedisServer()) {
+      progress("cluster", "ClusterPool over BullMQ", "bench/cluster.ts");
+      const args = [join(ROOT, "bench", "cluster.ts"), ...(scale === "quick" ? ["--quick"] : [])];
+      const code = await runChild(runtimeCommand("node").slice(0, 1), args);
+      if (code !== 0) progress("cluster", "bench/cluster.ts", `FAILED (exit ${code})`);
+    } else {
+      progress("cluster", "not run", "no redis-server on PATH (apt-get install redis-server)");
+    }
+  }
+}
+
+function hasRedisServer(): boolean {
+  const dirs = (process.env.PATH ?? "").split(":");
+  return dirs.some((dir) => dir !== "" && existsSync(join(dir, "redis-server")));
 }
