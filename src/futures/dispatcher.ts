@@ -25,15 +25,6 @@ interface WorkItem {
   readonly chunk: boolean;
 }
 
-/**
- * The part of `AsyncResult` a pool may or may not offer yet (cancellation of
- * a task that has not started).
- */
-interface Cancellable {
-  cancel?(): boolean;
-  running?(): boolean;
-}
-
 /** Hands an executor's calls to its pool, oldest first. */
 export class Dispatcher {
   readonly #pool: Pool;
@@ -143,11 +134,9 @@ export class Dispatcher {
     }
     this.#inFlight++;
     this.#running.add(future);
-    const task = result as unknown as Cancellable;
-    futureInternals().bind(future, {
-      cancel: () => task.cancel?.() === true,
-      running: () => task.running?.(),
-    });
+    // The pool gets at most one call per worker, so a call handed over starts at
+    // once: it counts as running (Python's meaning) and can no longer be cancelled.
+    futureInternals().bind(future, { cancel: () => false, running: () => true });
     let settled = false;
     const finish = (ok: boolean, value: unknown) => {
       if (settled) return;
