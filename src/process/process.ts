@@ -18,6 +18,7 @@ import { checkCanStartWorkers, childDepth } from "./bootstrap_guard.ts";
 import { addChild, removeChild } from "./children.ts";
 import { stopDaemonsAtExit } from "./daemon_exit.ts";
 import { exitCodeOf } from "./exit_code.ts";
+import { interruptedExit, type StopHow, stopWorker } from "./interrupt.ts";
 import { getIdentity } from "./identity.ts";
 import { checkContext, getStartMethod } from "./start_method.ts";
 
@@ -97,7 +98,8 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
   #handle: WorkerHandle | undefined;
   /** The pid or thread id, kept from the spawn: Node reports a thread id of -1 once it ended. */
   #ident: number | undefined;
-  #pendingSignal: "terminate" | "kill" | undefined;
+  #pendingSignal: StopHow | undefined;
+  #interrupted: (() => void) | undefined; // set by interrupt(): cancels a thread's grace timer
   #exit: ExitInfo | undefined;
   /** Objects its args served (process context), pinned until it exits. */
   #leases: string[] | undefined;
@@ -236,8 +238,8 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
       handle.onMessage((message) => void serveWorkerRpc(message, (reply) => handle.post(reply)));
       handle.onExit((info) => this.#ended(info));
       this.#updateRef();
-      if (this.#pendingSignal === "terminate") void handle.terminate();
-      if (this.#pendingSignal === "kill") void handle.kill();
+      const pending = this.#pendingSignal;
+      if (pending !== undefined) this.#interrupted = stopWorker(pending, handle, this.#context);
     } catch (error) {
       console.error(`Process ${this.#name} could not start:\n${(error as Error)?.stack ?? error}`);
       this.#ended({ code: 1, error: error as Error });
@@ -251,7 +253,8 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
 
   #ended(info: ExitInfo): void {
     if (this.#exit !== undefined) return;
-    this.#exit = info;
+    this.#interrupted?.();
+    this.#exit = this.#interrupted && this.#context === "thread" ? interruptedExit(info) : info;
     // What its args served is no longer pinned by this process's start.
     if (this.#leases !== undefined) releaseLeases(this.#leases);
     this.#leases = undefined;
@@ -324,15 +327,26 @@ export class Process<F extends ProcessTarget = ProcessTarget> {
     this.#signal("kill");
   }
 
-  #signal(how: "terminate" | "kill"): void {
+  /**
+   * Interrupt it (Python 3.14): SIGINT to a child (`exitcode` -2 unless it
+   * handles it); a thread's target sees `taskSignal()` abort, and is stopped
+   * after a second (`exitcode` -2 unless it returned normally).
+   *
+   * @throws {ProcessError} When never started, or closed.
+   */
+  interrupt(): void {
+    this.#signal("interrupt");
+  }
+
+  #signal(how: StopHow): void {
     this.#checkClosed(how);
     if (this.#state !== "started") {
       throw new ProcessError(`Cannot ${how} process '${this.#name}': it has not been started`);
     }
     if (this.#exit !== undefined) return;
     if (this.#handle === undefined) this.#pendingSignal ??= how;
-    else if (how === "kill") void this.#handle.kill();
-    else void this.#handle.terminate();
+    else if (how !== "interrupt") stopWorker(how, this.#handle, this.#context);
+    else this.#interrupted ??= stopWorker(how, this.#handle, this.#context);
   }
 
   /**

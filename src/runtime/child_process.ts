@@ -284,7 +284,10 @@ class ChildProcessHandle implements WorkerHandle {
   kill(): Promise<void> {
     return this.#signal("SIGKILL");
   }
-  #signal(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+  interrupt(): Promise<void> {
+    return this.#signal("SIGINT");
+  }
+  #signal(signal: "SIGTERM" | "SIGKILL" | "SIGINT"): Promise<void> {
     if (this.#exit === undefined) {
       // Whoever waits for the exit must be kept alive until it is reported.
       this.ref(true);

@@ -82,6 +82,8 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
   /** Process context only: SIGKILL; resolves once it has ended. Threads terminate. */
   kill(): Promise<void>;
+  /** Process context only: SIGINT (`Process.interrupt()`); resolves once it has ended. */
+  interrupt?(): Promise<void>;
   /** Let the worker keep the parent alive (`true`) or not (`false`). */
   ref(on: boolean): void;
   /** OS pid in the process context; undefined for threads. */

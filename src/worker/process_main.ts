@@ -12,6 +12,8 @@ import type { ProcessWorkerData } from "../transport/protocol.ts";
 import { acceptRpcReply, setRpcPort } from "../transport/rpc.ts";
 import { decodeArgs } from "./revive.ts";
 import { loadModule, resolveFunction } from "./functions.ts";
+import { interruptReason } from "../process/interrupt.ts";
+import { beginTaskSignal } from "./task_signal.ts";
 
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
@@ -42,7 +44,11 @@ export async function runProcess(port: ParentPort, data: ProcessWorkerData): Pro
     parentPid: data.parentPid,
   });
   setRpcPort(port);
-  port.onMessage((message) => void acceptRpcReply(message));
+  const signal = beginTaskSignal();
+  port.onMessage((message) => {
+    if ((message as { t?: unknown } | null)?.t === "interrupt") signal.abort(interruptReason());
+    else void acceptRpcReply(message);
+  });
   let code = 0;
   try {
     if (data.module !== undefined) await loadModule(data.module, "process");
@@ -50,7 +56,10 @@ export async function runProcess(port: ParentPort, data: ProcessWorkerData): Pro
     const args = await decodeArgs(data.args) as unknown[];
     await target(...args);
   } catch (error) {
-    console.error(`Process ${data.name}:\n${describeError(error)}`);
+    // A target that stopped on its interrupt ends quietly (the parent reports exitcode -2).
+    if (!(signal.signal.aborted && error === signal.signal.reason)) {
+      console.error(`Process ${data.name}:\n${describeError(error)}`);
+    }
     code = 1;
   }
   port.exit(code);
