@@ -175,7 +175,10 @@ export class Handle<S, O extends Operations<S>> {
       return this.#remote.call(op, ...args) as Promise<OpResult<O[K]>>;
     }
     try {
-      const out = this.#kind.ops[op](this.#state!, ownerId(), ...args);
+      const fn = this.#kind.ops[op];
+      const out = args.length === 1
+        ? fn(this.#state!, ownerId(), args[0])
+        : fn(this.#state!, ownerId(), ...args);
       return (isAlgorithm(out) ? runAsync(out) : Promise.resolve(out)) as Promise<OpResult<O[K]>>;
     } catch (error) {
       return Promise.reject(error);
@@ -191,7 +194,14 @@ export class Handle<S, O extends Operations<S>> {
    */
   runSync<K extends keyof O & string>(op: K, ...args: OpArgs<O[K]>): OpResult<O[K]> {
     if (this.#remote !== undefined) return this.#remote.callSync(op, ...args) as OpResult<O[K]>;
-    const out = this.#kind.ops[op](this.#state!, ownerId(), ...args);
+    const fn = this.#kind.ops[op];
+    // No spread for the common arities: JavaScriptCore allocates for it on every call.
+    const out = args.length === 0
+      ? fn(this.#state!, ownerId())
+      : args.length === 1
+      ? fn(this.#state!, ownerId(), args[0])
+      : fn(this.#state!, ownerId(), ...args);
+    if (out === true || out === false || out === undefined) return out as OpResult<O[K]>;
     if (!isAlgorithm(out)) return out as OpResult<O[K]>;
     const first = out.next(); // most operations need no wait: no message to build
     if (first.done) return first.value as OpResult<O[K]>;
