@@ -58,17 +58,17 @@ export class Connection<T = unknown> {
 
   /** Whether this end can receive. */
   get readable(): boolean {
-    return (this.#ends ??= this.#handle.runSync("ends"))[0];
+    return (this.#ends ??= this.#handle.sync.ends())[0];
   }
 
   /** Whether this end can send. */
   get writable(): boolean {
-    return (this.#ends ??= this.#handle.runSync("ends"))[1];
+    return (this.#ends ??= this.#handle.sync.ends())[1];
   }
 
   /** Whether this end was closed (here or by another holder). */
   get closed(): boolean {
-    return this.#handle.runSync("closed");
+    return this.#handle.sync.closed();
   }
 
   /**
@@ -87,7 +87,7 @@ export class Connection<T = unknown> {
    * ```
    */
   async send(obj: T): Promise<void> {
-    accepted("send()", await this.#handle.run("send", encodeValue("Connection.send()", obj)));
+    accepted("send()", await this.#handle.async.send(encodeValue("Connection.send()", obj)));
   }
 
   /**
@@ -106,7 +106,7 @@ export class Connection<T = unknown> {
    */
   sendSync(obj: T): void {
     const bytes = encodeValue("Connection.sendSync()", obj);
-    accepted("sendSync()", this.#handle.runSync("send", bytes));
+    accepted("sendSync()", this.#handle.sync.send(bytes));
   }
 
   /**
@@ -124,7 +124,7 @@ export class Connection<T = unknown> {
    * ```
    */
   async recv(): Promise<T> {
-    return deserialize(accepted("recv()", await this.#handle.run("recv"))) as T;
+    return deserialize(accepted("recv()", await this.#handle.async.recv())) as T;
   }
 
   /**
@@ -142,7 +142,7 @@ export class Connection<T = unknown> {
    * ```
    */
   recvSync(): T {
-    return deserialize(accepted("recvSync()", this.#handle.runSync("recv"))) as T;
+    return deserialize(accepted("recvSync()", this.#handle.sync.recv())) as T;
   }
 
   /**
@@ -164,7 +164,7 @@ export class Connection<T = unknown> {
    */
   async poll(timeout: number | null = 0): Promise<boolean> {
     const ms = checkTimeout("call Connection.poll()", timeout);
-    return accepted("poll()", await this.#handle.run("poll", ms));
+    return accepted("poll()", await this.#handle.async.poll(ms));
   }
 
   /**
@@ -182,7 +182,7 @@ export class Connection<T = unknown> {
    */
   pollSync(timeout: number | null = 0): boolean {
     const ms = checkTimeout("call Connection.pollSync()", timeout);
-    return accepted("pollSync()", this.#handle.runSync("poll", ms));
+    return accepted("pollSync()", this.#handle.sync.poll(ms));
   }
 
   /**
@@ -197,7 +197,7 @@ export class Connection<T = unknown> {
    * ```
    */
   close(): void {
-    this.#handle.runSync("close");
+    this.#handle.sync.close();
   }
 
   /**

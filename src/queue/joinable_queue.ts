@@ -55,7 +55,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   taskDone(): void {
-    if (!queueHandle(this).runSync("taskDone")) {
+    if (!queueHandle(this).sync.taskDone()) {
       throw new ProcessError("taskDone() called too many times");
     }
   }
@@ -71,7 +71,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   join(): Promise<void> {
-    return queueHandle(this).run("join");
+    return queueHandle(this).async.join();
   }
 
   /**
@@ -84,7 +84,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   joinSync(): void {
-    queueHandle(this).runSync("join");
+    queueHandle(this).sync.join();
   }
 
   static {

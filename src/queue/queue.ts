@@ -98,7 +98,7 @@ export class Queue<T = unknown> {
    */
   async put(obj: T, block?: boolean | BlockOptions, timeout?: number | null): Promise<void> {
     const ms = this.#wait("put()", block, timeout);
-    checkPut(await this.#handle.run("put", encodeValue(`${this.#name}.put()`, obj), ms));
+    checkPut(await this.#handle.async.put(encodeValue(`${this.#name}.put()`, obj), ms));
   }
 
   /**
@@ -120,7 +120,7 @@ export class Queue<T = unknown> {
    */
   putSync(obj: T, block?: boolean | BlockOptions, timeout?: number | null): void {
     const ms = this.#wait("putSync()", block, timeout);
-    checkPut(this.#handle.runSync("put", encodeValue(`${this.#name}.putSync()`, obj), ms));
+    checkPut(this.#handle.sync.put(encodeValue(`${this.#name}.putSync()`, obj), ms));
   }
 
   /**
@@ -158,7 +158,7 @@ export class Queue<T = unknown> {
    */
   async get(block?: boolean | BlockOptions, timeout?: number | null): Promise<T> {
     const ms = this.#wait("get()", block, timeout);
-    return takeItem<T>(await this.#handle.run("get", ms));
+    return takeItem<T>(await this.#handle.async.get(ms));
   }
 
   /**
@@ -178,7 +178,7 @@ export class Queue<T = unknown> {
    * ```
    */
   getSync(block?: boolean | BlockOptions, timeout?: number | null): T {
-    return takeItem<T>(this.#handle.runSync("get", this.#wait("getSync()", block, timeout)));
+    return takeItem<T>(this.#handle.sync.get(this.#wait("getSync()", block, timeout)));
   }
 
   /**
@@ -210,7 +210,7 @@ export class Queue<T = unknown> {
    * ```
    */
   qsize(): number {
-    return this.#handle.runSync("qsize");
+    return this.#handle.sync.qsize();
   }
 
   /**
@@ -224,7 +224,7 @@ export class Queue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#handle.runSync("empty");
+    return this.#handle.sync.empty();
   }
 
   /**
@@ -271,7 +271,7 @@ export class Queue<T = unknown> {
         }`,
       );
     }
-    this.#handle.runSync("shutdown", immediate);
+    this.#handle.sync.shutdown(immediate);
   }
 
   /**
@@ -287,7 +287,7 @@ export class Queue<T = unknown> {
    * ```
    */
   get isShutdown(): boolean {
-    return this.#handle.runSync("isShutDown");
+    return this.#handle.sync.isShutDown();
   }
 
   /**

@@ -48,7 +48,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   async put(obj: T): Promise<void> {
-    await this.#handle.run("put", this.#prepare("put()", obj), Infinity);
+    await this.#handle.async.put(this.#prepare("put()", obj), Infinity);
   }
 
   /**
@@ -64,7 +64,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   putSync(obj: T): void {
-    this.#handle.runSync("put", this.#prepare("putSync()", obj), Infinity);
+    this.#handle.sync.put(this.#prepare("putSync()", obj), Infinity);
   }
 
   /**
@@ -82,7 +82,7 @@ export class SimpleQueue<T = unknown> {
    */
   async get(): Promise<T> {
     this.#checkOpen("get()");
-    return takeItem<T>(await this.#handle.run("get", Infinity));
+    return takeItem<T>(await this.#handle.async.get(Infinity));
   }
 
   /**
@@ -100,7 +100,7 @@ export class SimpleQueue<T = unknown> {
    */
   getSync(): T {
     this.#checkOpen("getSync()");
-    return takeItem<T>(this.#handle.runSync("get", Infinity));
+    return takeItem<T>(this.#handle.sync.get(Infinity));
   }
 
   /**
@@ -114,7 +114,7 @@ export class SimpleQueue<T = unknown> {
    * ```
    */
   empty(): boolean {
-    return this.#handle.runSync("empty");
+    return this.#handle.sync.empty();
   }
 
   /**

@@ -14,11 +14,12 @@
  * (`drive.ts`); one that answers at once is a plain function. Each receives
  * the caller's owner id (`owner.ts`) after the state.
  *
- * A `Handle` runs them where the state is:
+ * A `Handle` runs them where the state is, as `handle.sync.acquire(ms)` or
+ * `handle.async.acquire(ms)` (one function per operation, made once per handle):
  * - **local** (the creating process, or a thread that shares its memory): the
- *   blocking driver for `runSync()`, the async driver for `run()`;
- * - **remote** (a child process): `run()` sends the operation's name and
- *   arguments to the owning process over IPC, `runSync()` over the
+ *   blocking driver for `sync`, the async driver for `async`;
+ * - **remote** (a child process): `async` sends the operation's name and
+ *   arguments to the owning process over IPC, `sync` over the
  *   synchronous channel; the owner serves the same operations (`serve()`),
  *   so the thread and process versions cannot drift and the compiler checks
  *   every name (`keyof` the operations object).
@@ -44,9 +45,13 @@ import { marker, registerPrimitive } from "./marker.ts";
 import { ownerId } from "./owner.ts";
 import type { Remote } from "./remote.ts";
 
-/** An operation over state `S`: `(state, owner, ...args)`, a generator when it may wait. */
+/**
+ * An operation over state `S`: `(state, owner, a?, b?)`, a generator when it
+ * may wait. Two arguments at most, none of them `undefined` when given, so
+ * runners pass them on without a spread.
+ */
 // deno-lint-ignore no-explicit-any
-export type Operation<S> = (state: S, owner: number, ...args: any[]) => unknown;
+export type Operation<S> = (state: S, owner: number, a?: any, b?: any) => unknown;
 
 /** The operations of one class. */
 export type Operations<S> = Record<string, Operation<S>>;
@@ -61,6 +66,28 @@ export type OpResult<F> = F extends (...args: any[]) => infer R ? Produced<R> : 
 
 /** `R`, or what the algorithm `R` returns (distributes over a union of both). */
 export type Produced<R> = R extends Algorithm<infer V> ? V : Awaited<R>;
+
+/** One handle's operations, each blocking while it waits. */
+export type SyncRunners<O> = { readonly [K in keyof O]: (...args: OpArgs<O[K]>) => OpResult<O[K]> };
+
+/** One handle's operations, each returning a promise. */
+export type AsyncRunners<O> = {
+  readonly [K in keyof O]: (...args: OpArgs<O[K]>) => Promise<OpResult<O[K]>>;
+};
+
+type Runner = (a?: unknown, b?: unknown) => unknown;
+
+/** The arguments given, for a message. */
+function given(a: unknown, b: unknown): unknown[] {
+  return b !== undefined ? [a, b] : a !== undefined ? [a] : [];
+}
+
+/** An operation's outcome, once its wait (if any) is over. */
+function finishSync(out: unknown, tag: string, name: string): unknown {
+  if (out === true || out === false || out === undefined || !isAlgorithm(out)) return out;
+  const first = out.next(); // most operations need no wait: no message to build
+  return first.done ? first.value : runSync(out, `${tag}.${name}Sync()`, first);
+}
 
 /** How one class is shared: its tag, its operations, and how its state crosses to a thread. */
 export interface Kind<S, O extends Operations<S>> {
@@ -123,6 +150,8 @@ export class Handle<S, O extends Operations<S>> {
   readonly #kind: Kind<S, O>;
   readonly #state: S | undefined;
   readonly #remote: Remote | undefined;
+  #sync: SyncRunners<O> | undefined;
+  #async: AsyncRunners<O> | undefined;
 
   private constructor(kind: Kind<S, O>, state: S | undefined, remote: Remote | undefined) {
     this.#kind = kind;
@@ -164,48 +193,46 @@ export class Handle<S, O extends Operations<S>> {
   }
 
   /**
-   * Run an operation without blocking the thread.
+   * The operations, each run without blocking the thread:
+   * `handle.async.acquire(ms)`. Made once per handle, on first use, so a call
+   * costs no lookup by name.
    *
-   * @param op Its name.
-   * @param args Its arguments.
-   * @returns Its result.
+   * @returns One function per operation.
    */
-  run<K extends keyof O & string>(op: K, ...args: OpArgs<O[K]>): Promise<OpResult<O[K]>> {
-    if (this.#remote !== undefined) {
-      return this.#remote.call(op, ...args) as Promise<OpResult<O[K]>>;
-    }
-    try {
-      const fn = this.#kind.ops[op];
-      const out = args.length === 1
-        ? fn(this.#state!, ownerId(), args[0])
-        : fn(this.#state!, ownerId(), ...args);
-      return (isAlgorithm(out) ? runAsync(out) : Promise.resolve(out)) as Promise<OpResult<O[K]>>;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  get async(): AsyncRunners<O> {
+    return this.#async ??= this.#bind(false) as AsyncRunners<O>;
   }
 
   /**
-   * Run an operation, blocking the thread while it waits (for worker code).
+   * The operations, each blocking the thread while it waits (for worker code):
+   * `handle.sync.release()`.
    *
-   * @param op Its name.
-   * @param args Its arguments.
-   * @returns Its result.
+   * @returns One function per operation.
    */
-  runSync<K extends keyof O & string>(op: K, ...args: OpArgs<O[K]>): OpResult<O[K]> {
-    if (this.#remote !== undefined) return this.#remote.callSync(op, ...args) as OpResult<O[K]>;
-    const fn = this.#kind.ops[op];
-    // No spread for the common arities: JavaScriptCore allocates for it on every call.
-    const out = args.length === 0
-      ? fn(this.#state!, ownerId())
-      : args.length === 1
-      ? fn(this.#state!, ownerId(), args[0])
-      : fn(this.#state!, ownerId(), ...args);
-    if (out === true || out === false || out === undefined) return out as OpResult<O[K]>;
-    if (!isAlgorithm(out)) return out as OpResult<O[K]>;
-    const first = out.next(); // most operations need no wait: no message to build
-    if (first.done) return first.value as OpResult<O[K]>;
-    return runSync(out, `${this.#kind.tag}.${op}Sync()`, first) as OpResult<O[K]>;
+  get sync(): SyncRunners<O> {
+    return this.#sync ??= this.#bind(true) as SyncRunners<O>;
+  }
+
+  #bind(blocking: boolean): Record<string, Runner> {
+    const runners: Record<string, Runner> = {};
+    const remote = this.#remote, state = this.#state!, tag = this.#kind.tag;
+    for (const [name, op] of Object.entries(this.#kind.ops)) {
+      runners[name] = remote !== undefined
+        ? blocking
+          ? (a, b) => remote.callSync(name, ...given(a, b))
+          : (a, b) => remote.call(name, ...given(a, b))
+        : blocking
+        ? (a, b) => finishSync(op(state, ownerId(), a, b), tag, name)
+        : (a, b) => {
+          try {
+            const out = op(state, ownerId(), a, b);
+            return isAlgorithm(out) ? runAsync(out) : Promise.resolve(out);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        };
+    }
+    return runners;
   }
 
   /**

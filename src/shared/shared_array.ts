@@ -116,13 +116,13 @@ export class SharedArray<T extends Typecode = Typecode> {
 
   /** @ignore Indexing support for the Proxy. */
   _load(index: number): ValueOf<T> {
-    return this.#handle.runSync("get", this.#check("read SharedArray", index)) as ValueOf<T>;
+    return this.#handle.sync.get(this.#check("read SharedArray", index)) as ValueOf<T>;
   }
 
   /** @ignore Indexing support for the Proxy. */
   _store(index: number, value: unknown): void {
     const i = this.#check("write SharedArray", index);
-    this.#handle.runSync("set", i, toStored("write SharedArray", this.typecode, value));
+    this.#handle.sync.set(i, toStored("write SharedArray", this.typecode, value));
   }
 
   /**
@@ -138,7 +138,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   get(index: number): Promise<ValueOf<T>> {
-    return this.#handle.run("get", this.#check("read SharedArray", index)) as Promise<ValueOf<T>>;
+    return this.#handle.async.get(this.#check("read SharedArray", index)) as Promise<ValueOf<T>>;
   }
 
   /**
@@ -159,7 +159,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    */
   set(index: number, value: ValueOf<T>): Promise<void> {
     const i = this.#check("write SharedArray", index);
-    return this.#handle.run("set", i, toStored("write SharedArray", this.typecode, value));
+    return this.#handle.async.set(i, toStored("write SharedArray", this.typecode, value));
   }
 
   /**
@@ -173,7 +173,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   toArray(): ValueOf<T>[] {
-    return this.#handle.runSync("getAll") as ValueOf<T>[];
+    return this.#handle.sync.getAll() as ValueOf<T>[];
   }
 
   /**
@@ -187,7 +187,7 @@ export class SharedArray<T extends Typecode = Typecode> {
    * ```
    */
   getAll(): Promise<ValueOf<T>[]> {
-    return this.#handle.run("getAll") as Promise<ValueOf<T>[]>;
+    return this.#handle.async.getAll() as Promise<ValueOf<T>[]>;
   }
 
   /**

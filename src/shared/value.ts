@@ -152,12 +152,12 @@ export class Value<T extends Typecode = Typecode> {
 
   /** The value now (an atomic read). */
   get value(): ValueOf<T> {
-    return this.#handle.runSync("get", 0) as ValueOf<T>;
+    return this.#handle.sync.get(0) as ValueOf<T>;
   }
 
   /** Set the value (an atomic write). */
   set value(value: ValueOf<T>) {
-    this.#handle.runSync("set", 0, toStored("set Value.value", this.typecode, value));
+    this.#handle.sync.set(0, toStored("set Value.value", this.typecode, value));
   }
 
   /**
@@ -171,7 +171,7 @@ export class Value<T extends Typecode = Typecode> {
    * ```
    */
   get(): Promise<ValueOf<T>> {
-    return this.#handle.run("get", 0) as Promise<ValueOf<T>>;
+    return this.#handle.async.get(0) as Promise<ValueOf<T>>;
   }
 
   /**
@@ -189,7 +189,7 @@ export class Value<T extends Typecode = Typecode> {
    * ```
    */
   set(value: ValueOf<T>): Promise<void> {
-    return this.#handle.run("set", 0, toStored("set Value", this.typecode, value));
+    return this.#handle.async.set(0, toStored("set Value", this.typecode, value));
   }
 
   /**

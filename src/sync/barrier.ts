@@ -232,12 +232,12 @@ export class Barrier {
 
   /** The number of participants waiting now. */
   get nWaiting(): number {
-    return this.#handle.runSync("nWaiting");
+    return this.#handle.sync.nWaiting();
   }
 
   /** Whether the barrier is broken. */
   get broken(): boolean {
-    return this.#handle.runSync("broken");
+    return this.#handle.sync.broken();
   }
 
   #ms(timeout: TimeoutArg): number {
@@ -259,7 +259,7 @@ export class Barrier {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<number> {
-    return this.#handle.run("wait", this.#ms(timeout));
+    return this.#handle.async.wait(this.#ms(timeout));
   }
 
   /**
@@ -275,7 +275,7 @@ export class Barrier {
    * ```
    */
   waitSync(timeout?: TimeoutArg): number {
-    return this.#handle.runSync("wait", this.#ms(timeout));
+    return this.#handle.sync.wait(this.#ms(timeout));
   }
 
   /**
@@ -291,7 +291,7 @@ export class Barrier {
    * ```
    */
   abort(): void {
-    this.#handle.runSync("abort");
+    this.#handle.sync.abort();
   }
 
   /**
@@ -308,7 +308,7 @@ export class Barrier {
    * ```
    */
   reset(): void {
-    this.#handle.runSync("reset");
+    this.#handle.sync.reset();
   }
 
   static {

@@ -200,7 +200,7 @@ export class Condition extends SemLock {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<boolean> {
-    return this.#handle.run("wait", checkWaitTimeout("wait on Condition", timeout));
+    return this.#handle.async.wait(checkWaitTimeout("wait on Condition", timeout));
   }
 
   /**
@@ -219,7 +219,7 @@ export class Condition extends SemLock {
    * ```
    */
   waitSync(timeout?: TimeoutArg): boolean {
-    return this.#handle.runSync("wait", checkWaitTimeout("wait on Condition", timeout));
+    return this.#handle.sync.wait(checkWaitTimeout("wait on Condition", timeout));
   }
 
   /**
@@ -242,7 +242,7 @@ export class Condition extends SemLock {
    */
   async waitFor<T>(predicate: () => T | Promise<T>, timeout?: TimeoutArg): Promise<T> {
     const ms = checkWaitTimeout("wait on Condition", timeout);
-    return await runAsync(waitFor(predicate, ms, (left) => this.#handle.run("wait", left))) as T;
+    return await runAsync(waitFor(predicate, ms, (left) => this.#handle.async.wait(left))) as T;
   }
 
   /**
@@ -265,7 +265,7 @@ export class Condition extends SemLock {
    */
   waitForSync<T>(predicate: () => T, timeout?: TimeoutArg): T {
     const ms = checkWaitTimeout("wait on Condition", timeout);
-    const wait = (left: number): boolean => this.#handle.runSync("wait", left);
+    const wait = (left: number): boolean => this.#handle.sync.wait(left);
     return runSync(waitFor(predicate, ms, wait), "Condition.waitForSync()") as T;
   }
 
@@ -286,7 +286,7 @@ export class Condition extends SemLock {
    */
   notify(n: number = 1): void {
     const max = Number.MAX_SAFE_INTEGER;
-    this.#handle.runSync("notify", checkInteger("notify on Condition", "n", n, { max }));
+    this.#handle.sync.notify(checkInteger("notify on Condition", "n", n, { max }));
   }
 
   /**
@@ -303,7 +303,7 @@ export class Condition extends SemLock {
    * ```
    */
   notifyAll(): void {
-    this.#handle.runSync("notify", Infinity);
+    this.#handle.sync.notify(Infinity);
   }
 
   static {

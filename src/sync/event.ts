@@ -63,7 +63,7 @@ export class Event {
    * ```
    */
   isSet(): boolean {
-    return this.#handle.runSync("isSet");
+    return this.#handle.sync.isSet();
   }
 
   /**
@@ -78,7 +78,7 @@ export class Event {
    * ```
    */
   set(): void {
-    this.#handle.runSync("set");
+    this.#handle.sync.set();
   }
 
   /**
@@ -94,7 +94,7 @@ export class Event {
    * ```
    */
   clear(): void {
-    this.#handle.runSync("clear");
+    this.#handle.sync.clear();
   }
 
   /**
@@ -111,7 +111,7 @@ export class Event {
    * ```
    */
   wait(timeout?: TimeoutArg): Promise<boolean> {
-    return this.#handle.run("wait", checkWaitTimeout("wait for event", timeout));
+    return this.#handle.async.wait(checkWaitTimeout("wait for event", timeout));
   }
 
   /**
@@ -128,7 +128,7 @@ export class Event {
    * ```
    */
   waitSync(timeout?: TimeoutArg): boolean {
-    return this.#handle.runSync("wait", checkWaitTimeout("wait for event", timeout));
+    return this.#handle.sync.wait(checkWaitTimeout("wait for event", timeout));
   }
 
   static {

@@ -73,7 +73,7 @@ export class Lock extends SemLock {
    * ```
    */
   locked(): boolean {
-    return this.#handle.runSync("locked");
+    return this.#handle.sync.locked();
   }
 
   static {

@@ -82,7 +82,7 @@ export class RLock extends SemLock {
    * ```
    */
   locked(): boolean {
-    return this.#handle.runSync("locked");
+    return this.#handle.sync.locked();
   }
 
   static {

@@ -5,11 +5,12 @@
  * @module
  */
 import { type AcquireOptions, checkBlockTimeout } from "../args.ts";
-import { type Handle, handleOf, type Operations } from "../share/handle.ts";
+import { handleOf } from "../share/handle.ts";
 
-/** The subclass's handle: its operations include `acquire(ms)` and `release()`. */
-function handle(object: SemLock): Handle<unknown, Operations<unknown>> {
-  return handleOf(object)!;
+/** What a lock-like class's handle offers, in both forms. */
+interface LockOps<R> {
+  acquire(ms: number): R;
+  release(): void;
 }
 
 /** The wait `(block, timeout)` asks for (checked; the message names the class). */
@@ -34,6 +35,10 @@ function waitOf(object: SemLock, block: unknown, timeout: unknown): number {
  * ```
  */
 export abstract class SemLock {
+  // The subclass's handle's runners, found once (a lock is taken in hot loops).
+  #sync: LockOps<boolean> | undefined;
+  #async: LockOps<Promise<boolean>> | undefined;
+
   /**
    * Acquire (Python's `acquire(block=True, timeout=None)`): wait until it is
    * free, or at most `timeout` ms.
@@ -54,7 +59,8 @@ export abstract class SemLock {
     const ms = block === undefined && timeout === undefined
       ? Infinity
       : waitOf(this, block, timeout);
-    return handle(this).run("acquire", ms) as Promise<boolean>;
+    return (this.#async ??= handleOf(this)!.async as unknown as LockOps<Promise<boolean>>)
+      .acquire(ms);
   }
 
   /**
@@ -77,7 +83,7 @@ export abstract class SemLock {
     const ms = block === undefined && timeout === undefined
       ? Infinity
       : waitOf(this, block, timeout);
-    return handle(this).runSync("acquire", ms) as boolean;
+    return this.#runners().acquire(ms);
   }
 
   /**
@@ -94,7 +100,11 @@ export abstract class SemLock {
    * ```
    */
   release(): void {
-    handle(this).runSync("release");
+    this.#runners().release();
+  }
+
+  #runners(): LockOps<boolean> {
+    return this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>;
   }
 
   /**

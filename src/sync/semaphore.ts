@@ -116,10 +116,7 @@ export class Semaphore extends SemLock {
    * ```
    */
   override release(n: number = 1): void {
-    this.#handle.runSync(
-      "release",
-      checkInteger(`release ${this.constructor.name}`, "n", n, { min: 1 }),
-    );
+    this.#handle.sync.release(checkInteger(`release ${this.constructor.name}`, "n", n, { min: 1 }));
   }
 
   /**
@@ -133,7 +130,7 @@ export class Semaphore extends SemLock {
    * ```
    */
   getValue(): number {
-    return this.#handle.runSync("getValue");
+    return this.#handle.sync.getValue();
   }
 
   static {
