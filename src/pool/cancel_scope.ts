@@ -45,6 +45,8 @@ export interface TaskCancel {
   timing: boolean;
   /** When it was first seen running after its abort (for the grace period). */
   since: number | undefined;
+  /** When its worker was told to abort it. */
+  told: number | undefined;
   /** Its timeout or grace timer. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -81,6 +83,8 @@ export function checkCancelOptions(opts: unknown, what: string): CancelOptions |
     }
   }
   if (noSignal) return opts as CancelOptions;
+  // A signal being watched is an AbortSignal not yet aborted (its abort ends the watch at once).
+  if (signal === lastSignal && lastWatch !== undefined) return opts as CancelOptions;
   if (!(signal instanceof AbortSignal)) {
     throw new TypeError(`${what}: 'signal' must be an AbortSignal, received ${describe(signal)}`);
   }
@@ -147,18 +151,17 @@ export class CancelScope implements TaskSink {
 
   /**
    * @param checked What {@linkcode checkCancelOptions} returned.
-   * @param flush Whether its tasks need `FLAG_FLUSH` even without a timeout (process context).
    * @param canceller Aborts its tasks when its signal aborts.
    * @param owner Called first when the signal aborts (a map or imap stops).
    */
   constructor(
     checked: CancelOptions,
-    flush: boolean,
     canceller: ScopeCanceller,
     owner?: (reason: unknown) => void,
   ) {
     this.timeout = checked.timeout ?? undefined;
-    this.flags = FLAG_SIGNAL | (flush || this.timeout !== undefined ? FLAG_FLUSH : 0);
+    // A timeout counts from when the task is seen at the front of its worker's tasks.
+    this.flags = FLAG_SIGNAL | (this.timeout !== undefined ? FLAG_FLUSH : 0);
     this.#canceller = canceller;
     this.#owner = owner;
     this.#signal = checked.signal ?? undefined;
@@ -246,6 +249,7 @@ export class CancelScope implements TaskSink {
       settled: false,
       timing: false,
       since: undefined,
+      told: undefined,
       timer: undefined,
     };
   }
