@@ -45,6 +45,8 @@ export interface TaskCancel {
   timing: boolean;
   /** When it was first seen running after its abort (for the grace period). */
   since: number | undefined;
+  /** When its worker was told to abort it. */
+  told: number | undefined;
   /** Its timeout or grace timer. */
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -81,6 +83,8 @@ export function checkCancelOptions(opts: unknown, what: string): CancelOptions |
     }
   }
   if (noSignal) return opts as CancelOptions;
+  // A signal being watched is an AbortSignal not yet aborted (its abort ends the watch at once).
+  if (signal === lastSignal && lastWatch !== undefined) return opts as CancelOptions;
   if (!(signal instanceof AbortSignal)) {
     throw new TypeError(`${what}: 'signal' must be an AbortSignal, received ${describe(signal)}`);
   }
@@ -126,13 +130,36 @@ function forget(signal: AbortSignal): void {
 /**
  * The tasks of one submission with a signal or timeout, and the sink their
  * outcomes pass through: it settles each task once, with the abort's reason
- * if it was aborted.
+ * if it was aborted. It is also its first task's {@linkcode TaskCancel}, so
+ * an `apply` with a signal costs one object, not two.
  */
-export class CancelScope implements TaskSink {
+export class CancelScope implements TaskSink, TaskCancel {
+  /** First task's state (see {@linkcode TaskCancel}). */
+  slot: WorkerSlot | undefined = undefined;
+  /** First task's state. */
+  aborted = false;
+  /** First task's state. */
+  reason: unknown = undefined;
+  /** First task's state. */
+  settled = false;
+  /** First task's state. */
+  timing = false;
+  /** First task's state. */
+  since: number | undefined = undefined;
+  /** First task's state. */
+  told: number | undefined = undefined;
+  /** First task's state. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #lent = false;
   /** The submission's timeout (ms of running time per task), if any. */
   readonly timeout: number | undefined;
   /** Mode flags its tasks travel with. */
   readonly flags: number;
+
+  /** The scope (a first task's state is the scope itself). */
+  get scope(): CancelScope {
+    return this;
+  }
   #sink: TaskSink | undefined;
   /** Its unsettled tasks: the first in a field (an `apply` has one), others in a set. */
   #first: Task | undefined;
@@ -147,18 +174,17 @@ export class CancelScope implements TaskSink {
 
   /**
    * @param checked What {@linkcode checkCancelOptions} returned.
-   * @param flush Whether its tasks need `FLAG_FLUSH` even without a timeout (process context).
    * @param canceller Aborts its tasks when its signal aborts.
    * @param owner Called first when the signal aborts (a map or imap stops).
    */
   constructor(
     checked: CancelOptions,
-    flush: boolean,
     canceller: ScopeCanceller,
     owner?: (reason: unknown) => void,
   ) {
     this.timeout = checked.timeout ?? undefined;
-    this.flags = FLAG_SIGNAL | (flush || this.timeout !== undefined ? FLAG_FLUSH : 0);
+    // A timeout counts from when the task is seen at the front of its worker's tasks.
+    this.flags = FLAG_SIGNAL | (this.timeout !== undefined ? FLAG_FLUSH : 0);
     this.#canceller = canceller;
     this.#owner = owner;
     this.#signal = checked.signal ?? undefined;
@@ -238,6 +264,10 @@ export class CancelScope implements TaskSink {
    * @returns The state.
    */
   taskCancel(): TaskCancel {
+    if (!this.#lent) {
+      this.#lent = true;
+      return this;
+    }
     return {
       scope: this,
       slot: undefined,
@@ -246,6 +276,7 @@ export class CancelScope implements TaskSink {
       settled: false,
       timing: false,
       since: undefined,
+      told: undefined,
       timer: undefined,
     };
   }

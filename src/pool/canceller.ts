@@ -7,9 +7,12 @@
  * running.
  *
  * What "running" means: in the thread context the worker's shared counters
- * say exactly which task runs; in the process context the task at the front
- * of the worker's unanswered tasks runs, since such tasks travel with
- * `FLAG_FLUSH` (the worker answers everything before them first).
+ * say exactly which task runs. In the process context a worker answers an
+ * abort at once, after the results it holds; then the task at the front of
+ * its unanswered tasks runs. A worker that has not answered within the grace
+ * period is stuck in a task that ignores its signal: the aborted one, or (if
+ * the abort came just as that task ended, before its result was sent) the
+ * next, which then runs again elsewhere like every other task of the worker.
  *
  * @module
  */
@@ -99,6 +102,7 @@ export class Canceller implements ScopeCanceller {
     }
     try {
       slot.handle.post({ t: "abort", seq: task.seq!, why });
+      c.told = performance.now();
     } catch {
       // The worker is gone: its exit settles the task.
     }
@@ -138,9 +142,12 @@ export class Canceller implements ScopeCanceller {
     const grace = this.#host.grace;
     if (c.settled || c.slot !== slot || grace === Infinity) return;
     let wait: number;
-    if (isRunning(slot, task)) {
+    // Not heard from since it was told: stuck in a task (see the module doc).
+    const silent = slot.ready && slot.progress === undefined && c.told !== undefined &&
+      slot.heardAt < c.told;
+    if (silent || isRunning(slot, task)) {
       const now = performance.now();
-      c.since ??= now;
+      c.since ??= silent ? c.told! : now;
       wait = c.since + grace - now;
       if (wait <= 0) {
         this.#host.kill(slot);

@@ -289,6 +289,9 @@ export class Scheduler {
         this.#earlyDeaths = 0;
         this.canceller.advanced(slot);
         break;
+      case "abortSeen":
+        slot.heardAt = performance.now();
+        break;
       case "exiting":
         slot.report = message as ExitingMessage;
         break;
@@ -303,7 +306,7 @@ export class Scheduler {
   }
 
   #onResults(slot: WorkerSlot, batch: readonly unknown[], busy: number): void {
-    slot.answeredAt = performance.now();
+    slot.answeredAt = slot.heardAt = performance.now();
     const count = resultCount(batch);
     for (let i = 0; i < count; i++) {
       const task = slot.shift();

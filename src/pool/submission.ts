@@ -136,7 +136,7 @@ export class Submitter {
   #scope(opts: unknown, what: string, owner?: (reason: unknown) => void): CancelScope | undefined {
     const checked = checkCancelOptions(opts, what);
     if (checked === undefined) return undefined;
-    return new CancelScope(checked, this.#context === "process", this.#scheduler.canceller, owner);
+    return new CancelScope(checked, this.#scheduler.canceller, owner);
   }
 
   #submit(

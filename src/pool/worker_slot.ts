@@ -88,6 +88,8 @@ export class WorkerSlot {
   quarantined = false;
   /** When its last results arrived (`performance.now()`). */
   answeredAt = 0;
+  /** When it last sent results or answered an abort (`performance.now()`). */
+  heardAt = 0;
   /** What it said when it ended by itself. */
   report: ExitingMessage | undefined;
   /** Thread context: its counters of tasks started and finished (see `PROGRESS_STARTED`). */

@@ -28,8 +28,9 @@ export const FLAG_SIGNAL = 4;
  * Flag OR-ed into a task's mode: the worker sends the results it holds before
  * the task starts and the task's own result as soon as it ends, so that the
  * main thread sees the task at the front of the worker's unanswered tasks
- * exactly while it runs (where its timeout counts, and what a stuck worker
- * is stuck on).
+ * exactly while it runs (where its timeout counts). Only tasks with a
+ * `timeout` need it in the process context: an abort is answered at once
+ * (`AbortSeenMessage`) instead, which costs nothing until a signal aborts.
  */
 export const FLAG_FLUSH = 8;
 /** The bits of a task's mode that are the mode itself. */
@@ -123,6 +124,15 @@ export interface AbortMessage {
   readonly why: "abort" | "timeout";
 }
 
+/**
+ * worker → main: an `AbortMessage` arrived (sent after the results the worker
+ * held, so its unanswered tasks are exact). A worker that does not answer
+ * within the grace period is busy in a task that ignores its signal.
+ */
+export interface AbortSeenMessage {
+  readonly t: "abortSeen";
+}
+
 /** worker → main: module imported and initializer done (or none), ready for tasks. */
 export interface ReadyMessage {
   readonly t: "ready";
@@ -168,4 +178,9 @@ export interface WireEncodingFailure {
 /** Messages the main thread sends. */
 export type ToWorker = TasksMessage | StopMessage | AbortMessage;
 /** Messages a worker sends. */
-export type FromWorker = ReadyMessage | InitErrorMessage | ResultsMessage | ExitingMessage;
+export type FromWorker =
+  | ReadyMessage
+  | InitErrorMessage
+  | ResultsMessage
+  | ExitingMessage
+  | AbortSeenMessage;

@@ -236,6 +236,9 @@ export async function runPoolWorker(port: ParentPort, data: PoolWorkerData): Pro
     } else if (m.t === "abort") {
       if (m.seq === started - 1 && done < started) abortTaskSignal(abortReason(m.why));
       else if (m.seq >= started) skipped.add(m.seq);
+      // Answer at once, after what is held: the main thread then knows what runs.
+      if (outbox.empty) port.post({ t: "abortSeen" });
+      else flush();
     } else if (m.t === "stop") {
       stopping = true;
       if (ready && !running) finish();

@@ -8,7 +8,30 @@
  * @module
  */
 
-let current: AbortController | undefined;
+/**
+ * One task's signal scope. Its controller is made only when the task asks
+ * for its signal or is aborted: most tasks never do, and some runtimes
+ * make an `AbortController` slowly.
+ */
+export class TaskScope {
+  #controller: AbortController | undefined;
+
+  /** The task's signal. */
+  get signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+
+  /**
+   * Abort the task's signal.
+   *
+   * @param reason The signal's `reason`.
+   */
+  abort(reason: unknown): void {
+    (this.#controller ??= new AbortController()).abort(reason);
+  }
+}
+
+let current: TaskScope | undefined;
 /** Outside any task: a signal that never aborts. */
 const idle = new AbortController();
 
@@ -34,26 +57,26 @@ const idle = new AbortController();
  * ```
  */
 export function taskSignal(): AbortSignal {
-  return (current ?? idle).signal;
+  return current === undefined ? idle.signal : current.signal;
 }
 
 /**
  * Open the signal scope of a task that starts now (worker side).
  *
- * @returns The task's controller (the caller aborts it on cancel/timeout).
+ * @returns The task's scope (the caller aborts it on cancel/timeout).
  */
-export function beginTaskSignal(): AbortController {
-  current = new AbortController();
+export function beginTaskSignal(): TaskScope {
+  current = new TaskScope();
   return current;
 }
 
 /**
- * Close the scope of `controller`'s task once it settled.
+ * Close `scope`'s task once it settled.
  *
- * @param controller What `beginTaskSignal()` returned.
+ * @param scope What `beginTaskSignal()` returned.
  */
-export function endTaskSignal(controller: AbortController): void {
-  if (current === controller) current = undefined;
+export function endTaskSignal(scope: TaskScope): void {
+  if (current === scope) current = undefined;
 }
 
 /**

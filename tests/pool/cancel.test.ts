@@ -57,6 +57,29 @@ for (const context of CONTEXTS) {
       await pool.join();
     });
 
+    it("a stuck task sent behind short ones in one batch is stopped; every other task settles once", async () => {
+      const pool = make();
+      await pool.apply(workerName); // started, so the tasks below go out together
+      const before = await pool.apply(workerName);
+      const controller = new AbortController();
+      const calls = counted();
+      const ahead = Array.from({ length: 30 }, (_, i) => pool.applyAsync(identity, [i], calls));
+      const stuck = pool.applyAsync(spin, [60_000], { signal: controller.signal, ...calls });
+      const behind = Array.from(
+        { length: 5 },
+        (_, i) => pool.applyAsync(identity, [100 + i], calls),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      controller.abort();
+      await assert.rejects(stuck.get(), (error) => error === controller.signal.reason);
+      assert.deepEqual(await Promise.all(ahead.map((r) => r.get())), [...Array(30).keys()]);
+      assert.deepEqual(await Promise.all(behind.map((r) => r.get())), [100, 101, 102, 103, 104]);
+      assert.notEqual(await pool.apply(workerName), before, "the stuck worker was replaced");
+      assert.equal(calls.calls, 36, "every callback ran once");
+      pool.close();
+      await pool.join();
+    });
+
     it("a task that watches taskSignal() stops by itself and its worker is reused", async () => {
       const pool = make();
       const before = await pool.apply(workerName);
