@@ -33,7 +33,7 @@ export function Pipe<T = unknown>(duplex: boolean = true): [Connection<T>, Conne
     );
   }
   const end = (input: Channel | undefined, output: Channel | undefined): Connection<T> =>
-    constructOn(Handle.local(CONNECTION, { input, output }), () => new Connection<T>());
+    constructOn(new Handle(CONNECTION, { input, output }), () => new Connection<T>());
   const first = Channel.create(0, false);
   if (!duplex) return [end(first, undefined), end(undefined, first)];
   const second = Channel.create(0, false);

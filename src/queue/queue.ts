@@ -69,7 +69,7 @@ export class Queue<T = unknown> {
       hint: "(0 for no bound)",
     });
     this.#handle = handle ??
-      Handle.local(kind, Channel.create(this.#maxsize, kind === JOINABLE_QUEUE));
+      new Handle(kind, Channel.create(this.#maxsize, kind === JOINABLE_QUEUE));
   }
 
   /** The bound given at creation (0: none). */

@@ -24,7 +24,7 @@
  *   so the thread and process versions cannot drift and the compiler checks
  *   every name (`keyof` the operations object).
  *
- * A class keeps its handle in `#handle` (`adopted() ?? Handle.local(...)` in
+ * A class keeps its handle in `#handle` (`adopted() ?? new Handle(...)` in
  * its constructor) and, in a `static {}` block, calls `shareable()` (how its
  * objects travel) and `defineShared()` (how they are revived). A handle
  * received by a child process passes on to its own workers, processes or
@@ -153,37 +153,17 @@ export class Handle<S, O extends Operations<S>> {
   #sync: SyncRunners<O> | undefined;
   #async: AsyncRunners<O> | undefined;
 
-  private constructor(kind: Kind<S, O>, state: S | undefined, remote: Remote | undefined) {
+  /**
+   * A handle on state held here, or on state another process owns.
+   *
+   * @param kind The class.
+   * @param state The state, when it is held here.
+   * @param remote The owner's address for it, when another process owns it.
+   */
+  constructor(kind: Kind<S, O>, state: S | undefined, remote?: Remote) {
     this.#kind = kind;
     this.#state = state;
     this.#remote = remote;
-  }
-
-  /**
-   * A handle on state held here.
-   *
-   * @param kind The class.
-   * @param state The state.
-   * @returns The handle.
-   */
-  static local<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): Handle<S, O> {
-    return new Handle(kind, state, undefined);
-  }
-
-  /**
-   * A handle on state another process owns.
-   *
-   * @param kind The class.
-   * @param remote The owner's address for it.
-   * @returns The handle.
-   */
-  static remote<S, O extends Operations<S>>(kind: Kind<S, O>, remote: Remote): Handle<S, O> {
-    return new Handle(kind, undefined, remote);
-  }
-
-  /** The state when it is held here (undefined in a child process's handle). */
-  get state(): S | undefined {
-    return this.#state;
   }
 
   /** The kind's `internals()` of a state held here (else undefined). */
@@ -284,21 +264,16 @@ export function defineShared<S, O extends Operations<S>>(
   kind: Kind<S, O>,
   make: (extra: unknown) => object,
 ): void {
-  const build = (handle: Handle<S, O>, extra: unknown): object => {
-    adopting = handle as unknown as Handle<unknown, Operations<unknown>>;
-    try {
-      return make(extra);
-    } finally {
-      adopting = undefined;
-    }
-  };
   registerPrimitive(
     kind.tag,
     (cells, raw) => {
       const extra = decodeShared(raw);
-      return build(Handle.local(kind, kind.adopt(cells, extra)), extra);
+      return constructOn(new Handle(kind, kind.adopt(cells, extra)), () => make(extra));
     },
-    (remote, extra) => build(Handle.remote(kind, remote), decodeShared(extra)),
+    (remote, raw) => {
+      const extra = decodeShared(raw); // before adopting: it may revive objects of its own
+      return constructOn(new Handle(kind, undefined, remote), () => make(extra));
+    },
   );
 }
 

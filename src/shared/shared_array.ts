@@ -98,7 +98,7 @@ export class SharedArray<T extends Typecode = Typecode> {
       this.#lock = lockOption("create SharedArray", options);
       const el = elements(typecode, length);
       values?.forEach((v, i) => el.set(i, toStored("create SharedArray", typecode, v)));
-      this.#handle = Handle.local(ARRAY, el);
+      this.#handle = new Handle(ARRAY, el);
     }
     return new Proxy(this, TRAPS as ProxyHandler<SharedArray<T>>);
   }

@@ -147,7 +147,7 @@ export class Value<T extends Typecode = Typecode> {
     this.#lock = lockOption("create Value", options);
     const el = elements(typecode, 1);
     if (initial !== undefined) el.set(0, toStored("create Value", typecode, initial));
-    this.#handle = Handle.local(VALUE, el);
+    this.#handle = new Handle(VALUE, el);
   }
 
   /** The value now (an atomic read). */

@@ -222,7 +222,7 @@ export class Barrier {
     if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
     checkTimeout("create Barrier", timeout);
     this.#config = { parties, timeout };
-    this.#handle = Handle.local(BARRIER, { cells: newCells(COUNT + 1), parties, action });
+    this.#handle = new Handle(BARRIER, { cells: newCells(COUNT + 1), parties, action });
   }
 
   /** The number of participants. */

@@ -179,7 +179,7 @@ export class Condition extends SemLock {
           `(or in its parent's threads), received ${describe(lock)}`,
       );
     }
-    this.#handle = Handle.local(CONDITION, { cells: newCells(3), lock: internals });
+    this.#handle = new Handle(CONDITION, { cells: newCells(3), lock: internals });
   }
 
   /**

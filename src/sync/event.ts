@@ -49,7 +49,7 @@ export class Event {
 
   /** Create an event whose flag is false. */
   constructor() {
-    this.#handle = adopted() ?? Handle.local(EVENT, newCells(1));
+    this.#handle = adopted() ?? new Handle(EVENT, newCells(1));
   }
 
   /**

@@ -68,7 +68,7 @@ export class RLock extends SemLock {
   /** Create an unlocked recursive lock. */
   constructor() {
     super();
-    this.#handle = adopted() ?? Handle.local(RLOCK, newCells(LOCK_CELLS));
+    this.#handle = adopted() ?? new Handle(RLOCK, newCells(LOCK_CELLS));
   }
 
   /**

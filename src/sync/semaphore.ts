@@ -98,7 +98,7 @@ export class Semaphore extends SemLock {
     super();
     const bounded = new.target === BoundedSemaphore;
     this.#handle = adopted() ??
-      Handle.local(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
+      new Handle(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
   }
 
   /**
