@@ -6,7 +6,7 @@
  * the sequence cell the attempt reported, then tries again until the deadline.
  *
  * A wait served for a child process wakes every `LIVENESS_MS` and gives up
- * once that process has died (`src/share/liveness.ts`), so that a dead child
+ * once that process has died (`src/share/owner.ts`), so that a dead child
  * takes no item and puts none.
  *
  * @module
@@ -14,7 +14,7 @@
 import { deadlineAfter } from "../args.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import type { Handle, Kind } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import {
   Channel,
   GET_SEQ,

@@ -5,7 +5,7 @@
  * @module
  */
 import { checkTimeout } from "../args.ts";
-import { ProcessError } from "../errors.ts";
+import { EOFError, ProcessError } from "../errors.ts";
 import { deserialize } from "../runtime/serialize.ts";
 import { adopted, defineShared, shareable } from "../share/handle.ts";
 import {
@@ -16,7 +16,6 @@ import {
   type Refusal,
 } from "./_connection_ops.ts";
 import { encodeValue } from "./_items.ts";
-import { EOFError } from "./eof_error.ts";
 
 /**
  * One end of a pipe: `send()` values to the other end, `recv()` what it

@@ -34,6 +34,7 @@
  */
 import type { Context } from "../runtime/types.ts";
 import type { RpcTarget } from "../transport/rpc.ts";
+import { syncRpcAddress } from "../transport/rpc_sync.ts";
 import {
   decodeShared,
   encodeShared,
@@ -41,9 +42,9 @@ import {
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { type Algorithm, runAsync, runSync } from "./drive.ts";
-import { marker, registerPrimitive } from "./marker.ts";
-import { ownerId } from "./owner.ts";
-import type { Remote } from "./remote.ts";
+import { forward, type MarkerState, registerPrimitive } from "./marker.ts";
+import { ownerId, ownerTable } from "./owner.ts";
+import { type Remote, serve } from "./remote.ts";
 
 /**
  * An operation over state `S`: `(state, owner, a?, b?)`, a generator when it
@@ -225,20 +226,23 @@ export class Handle<S, O extends Operations<S>> {
    * @returns The marker.
    */
   marker(object: object, context: Context, extra?: unknown): SharedMarker {
-    const kind = this.#kind;
-    const state = this.#state;
-    return marker(object, context, {
-      tag: kind.tag,
-      cells: state === undefined || context !== "thread" ? undefined : kind.share(state),
-      remote: this.#remote,
-      methods: () => serve(kind, state!),
-      extra: encodeShared(extra, context),
-    });
+    const kind = this.#kind, remote = this.#remote, state = this.#state!;
+    const shared = (state: MarkerState): SharedMarker => ({ __mpShared: kind.tag, state });
+    extra = encodeShared(extra, context);
+    if (remote !== undefined) {
+      forward(remote.id, object); // a proxy passed on, from a child process to its own workers
+      return shared({ mode: "process", id: remote.id, sync: remote.sync, extra });
+    }
+    if (context === "thread") {
+      return shared({ mode: "thread", cells: kind.share(state), counter: ownerTable(), extra });
+    }
+    const id = serve(object, kind.tag, () => methodsOf(kind, state));
+    return shared({ mode: "process", id, sync: syncRpcAddress(), extra });
   }
 }
 
 /** The RPC methods that serve `kind`'s operations on `state` to child processes. */
-function serve<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): RpcTarget {
+function methodsOf<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): RpcTarget {
   const methods: RpcTarget = {};
   for (const [name, op] of Object.entries(kind.ops)) {
     methods[name] = (owner, ...args) => {

@@ -13,7 +13,7 @@ import { checkInteger, checkTimeout, checkWaitTimeout, deadlineAfter } from "../
 import { BrokenBarrierError } from "../errors.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, defineShared, Handle, type Kind, newCells, shareable } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import { lock, lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
 import type { TimeoutArg } from "../args.ts";
 import type { FunctionRef } from "../transport/protocol.ts";

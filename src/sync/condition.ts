@@ -29,7 +29,7 @@ import {
   newCells,
   shareable,
 } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import type { LockInternals } from "../share/mutex.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";

@@ -7,7 +7,7 @@
 import { checkWaitTimeout, deadlineAfter, type TimeoutArg } from "../args.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 
 /** The event's operations, on its one cell (the flag). */
 const OPS = {
