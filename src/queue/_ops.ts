@@ -102,8 +102,9 @@ export function* poll(ch: Channel, owner: number, ms: number): Algorithm<boolean
 
 /** A queue's operations, the same for `Queue`, `JoinableQueue` and `SimpleQueue`. */
 const QUEUE_OPS = {
-  put,
-  get,
+  put: (ch: Channel, owner: number, bytes: Uint8Array, ms: number): Algorithm<PutStatus> =>
+    put(ch, owner, bytes, ms),
+  get: (ch: Channel, owner: number, ms: number): Algorithm<GetOutcome> => get(ch, owner, ms),
   qsize: (ch: Channel): number => ch.count(),
   /** Python 3.13's `shutdown(immediate)`. */
   shutdown: (ch: Channel, _owner: number, immediate: boolean): void =>

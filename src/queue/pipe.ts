@@ -6,8 +6,7 @@
 import { describe } from "../args.ts";
 import { constructOn, Handle } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
-import { CONNECTION } from "./_connection_ops.ts";
-import { Connection } from "./connection.ts";
+import { CONNECTION, Connection } from "./connection.ts";
 
 /**
  * Make a pipe: two `Connection`s. With `duplex` (the default) each end can
