@@ -22,6 +22,7 @@ import {
   PUT_SEQ,
   type PutStatus,
   READER_CLOSED,
+  SHUT_DOWN,
   UNFINISHED,
   WRITER_CLOSED,
 } from "./_channel.ts";
@@ -109,7 +110,7 @@ const QUEUE_OPS = {
   /** Python 3.13's `shutdown(immediate)`. */
   shutdown: (ch: Channel, _owner: number, immediate: boolean): void =>
     ch.locked(() => ch.shutdown(immediate)),
-  isShutDown: (ch: Channel): boolean => ch.isShutDown(),
+  isShutDown: (ch: Channel): boolean => (ch.flags() & SHUT_DOWN) !== 0,
   empty: (ch: Channel): boolean => !ch.hasItems(),
   /** False when called too often. */
   taskDone: (ch: Channel): boolean => ch.taskDone(),

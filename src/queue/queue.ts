@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type BlockOptions, checkBlockTimeout, checkInteger, describe } from "../args.ts";
+import { type BlockOptions, checkBlockTimeout, checkBoolean, checkInteger } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
@@ -264,14 +264,9 @@ export class Queue<T = unknown> {
    * ```
    */
   shutdown(immediate: boolean = false): void {
-    if (typeof immediate !== "boolean") {
-      throw new TypeError(
-        `Cannot call ${this.#name}.shutdown(): 'immediate' must be a boolean, received ${
-          describe(immediate)
-        }`,
-      );
-    }
-    this.#handle.sync.shutdown(immediate);
+    this.#handle.sync.shutdown(
+      checkBoolean(`call ${this.#name}.shutdown()`, "immediate", immediate, false),
+    );
   }
 
   /**

@@ -16,9 +16,7 @@ const OPS = {
     Atomics.store(cells, 0, 1);
     Atomics.notify(cells, 0);
   },
-  clear(cells: Int32Array): void {
-    Atomics.store(cells, 0, 0);
-  },
+  clear: (cells: Int32Array): void => void Atomics.store(cells, 0, 0),
   *wait(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
     const deadline = deadlineAfter(ms);
     while (Atomics.load(cells, 0) === 0) {
