@@ -18,11 +18,9 @@
  * `handle.async.acquire(ms)` (one function per operation, made once per handle):
  * - **local** (the creating process, or a thread that shares its memory): the
  *   blocking driver for `sync`, the async driver for `async`;
- * - **remote** (a child process): `async` sends the operation's name and
- *   arguments to the owning process over IPC, `sync` over the
- *   synchronous channel; the owner serves the same operations (`serve()`),
- *   so the thread and process versions cannot drift and the compiler checks
- *   every name (`keyof` the operations object).
+ * - **remote** (a child process): the owning process serves the same
+ *   operations (`remote.ts`), so the thread and process versions cannot drift
+ *   and the compiler checks every name (`keyof` the operations object).
  *
  * A class keeps its handle in `#handle` (`adopted() ?? new Handle(...)` in
  * its constructor) and, in a `static {}` block, calls `shareable()` (how its
@@ -33,8 +31,8 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
-import { syncRpcAddress } from "../transport/rpc_sync.ts";
+import { callParent, type RpcTarget } from "../transport/rpc.ts";
+import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import {
   decodeShared,
   encodeShared,
@@ -200,8 +198,8 @@ export class Handle<S, O extends Operations<S>> {
     for (const [name, op] of Object.entries(this.#kind.ops)) {
       runners[name] = remote !== undefined
         ? blocking
-          ? (a, b) => remote.callSync(name, ...given(a, b))
-          : (a, b) => remote.call(name, ...given(a, b))
+          ? (a, b) => callParentSync(remote.sync, remote.id, name, [ownerId(), ...given(a, b)])
+          : (a, b) => callParent(remote.id, name, [ownerId(), ...given(a, b)])
         : blocking
         ? (a, b) => finishSync(op(state, ownerId(), a, b), tag, name)
         : (a, b) => {

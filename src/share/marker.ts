@@ -10,7 +10,7 @@ import { holdLease, leasedObject } from "../transport/leases.ts";
 import { callParent, registerRpcTarget, type RpcTarget } from "../transport/rpc.ts";
 import { registerReviver } from "../transport/shareable.ts";
 import { adoptOwnerTable } from "./owner.ts";
-import { proxyFor, Remote } from "./remote.ts";
+import { proxyFor, type Remote } from "./remote.ts";
 
 /** The state inside a marker. */
 export type MarkerState =
@@ -70,7 +70,7 @@ export function registerPrimitive(
     }
     return leasedObject(state.id) ??
       proxyFor(state.id, () => {
-        const remote = new Remote(state.id, state.sync);
+        const remote: Remote = { id: state.id, sync: state.sync };
         holdLease(remote, state.id);
         return fromRemote(remote, state.extra);
       });

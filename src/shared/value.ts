@@ -30,11 +30,8 @@ export interface SharedOptions {
 export const ELEMENT_OPS = {
   get: (el: Elements, _owner: number, i: number): number | bigint => el.get(i),
   set: (el: Elements, _owner: number, i: number, value: number | bigint): void => el.set(i, value),
-  getAll(el: Elements): (number | bigint)[] {
-    const out = [];
-    for (let i = 0; i < el.length; i++) out.push(el.get(i));
-    return out;
-  },
+  getAll: (el: Elements): (number | bigint)[] =>
+    Array.from({ length: el.length }, (_, i) => el.get(i)),
 };
 
 /** What travels beside the elements' buffer. */

@@ -212,17 +212,14 @@ export class Barrier {
    */
   constructor(parties: number, options: BarrierOptions = {}) {
     const handle = adopted<State, typeof OPS>();
-    if (handle !== undefined) {
-      this.#handle = handle;
-      this.#config = options as unknown as Config;
-      return;
-    }
-    checkInteger("create Barrier", "parties", parties, { min: 1 });
     const { action, timeout = null } = options ?? {};
-    if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
-    checkTimeout("create Barrier", timeout);
-    this.#config = { parties, timeout };
-    this.#handle = new Handle(BARRIER, { cells: newCells(COUNT + 1), parties, action });
+    if (handle === undefined) {
+      checkInteger("create Barrier", "parties", parties, { min: 1 });
+      if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
+      checkTimeout("create Barrier", timeout);
+    }
+    this.#config = handle ? options as unknown as Config : { parties, timeout };
+    this.#handle = handle ?? new Handle(BARRIER, { cells: newCells(COUNT + 1), parties, action });
   }
 
   /** The number of participants. */

@@ -79,7 +79,8 @@ export abstract class SemLock {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    return this.#runners().acquire(waitOf(this, block, timeout));
+    return (this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>)
+      .acquire(waitOf(this, block, timeout));
   }
 
   /**
@@ -96,11 +97,7 @@ export abstract class SemLock {
    * ```
    */
   release(): void {
-    this.#runners().release();
-  }
-
-  #runners(): LockOps<boolean> {
-    return this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>;
+    (this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>).release();
   }
 
   /**
