@@ -187,6 +187,36 @@ export function checkInteger(
 }
 
 /**
+ * A boolean argument, or `fallback` when it is `undefined`.
+ *
+ * @param what The call, for the message (`"create pipe"`).
+ * @param name The argument's name.
+ * @param value The caller's value.
+ * @param fallback The default.
+ * @returns The boolean.
+ * @throws {TypeError} When it is neither a boolean nor `undefined`.
+ * @example
+ * ```ts
+ * import { checkBoolean } from "./args.ts";
+ * console.log(checkBoolean("create pipe", "duplex", undefined, true)); // true
+ * ```
+ */
+export function checkBoolean(
+  what: string,
+  name: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `${cannot(what)}: '${name}' must be a boolean, received ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
  * The `performance.now()` time a wait of `ms` ends.
  *
  * @param ms Milliseconds or `Infinity`.

@@ -231,6 +231,28 @@ export class ShutDown extends ProcessError {
 }
 
 /**
+ * `Connection.recv()` found nothing left to read and the other end of the
+ * pipe closed (Python's built-in `EOFError`, raised by `Connection.recv()`).
+ *
+ * @example
+ * ```ts
+ * import { EOFError } from "./errors.ts";
+ * console.log(new EOFError().name); // "EOFError"
+ * ```
+ */
+export class EOFError extends ProcessError {
+  /**
+   * Create the error.
+   *
+   * @param message Details.
+   */
+  constructor(message = "The other end of the pipe is closed and nothing is left to read") {
+    super(message);
+    this.name = "EOFError";
+  }
+}
+
+/**
  * An operation that the state of a `Future` does not allow, such as setting
  * the result of one that is already done (Python's
  * `concurrent.futures.InvalidStateError`).

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInteger, checkTimeout, deadlineAfter, describe } from "../args.ts";
+import { checkBoolean, checkInteger, checkTimeout, deadlineAfter, describe } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import type { TaskFunction, TaskInput } from "../pool/call_types.ts";
 import { assertFunction, sourceFunction } from "../worker/functions.ts";
@@ -60,14 +60,6 @@ function isIterable(value: unknown): boolean {
     typeof (value as Iterable<unknown>)[Symbol.iterator] === "function" ||
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
   );
-}
-
-function checkBoolean(what: string, name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(`Cannot ${what}: '${name}' must be a boolean, received ${describe(value)}`);
-  }
-  return value;
 }
 
 /**

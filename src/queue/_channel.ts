@@ -113,7 +113,7 @@ export class Channel {
     return Atomics.load(this.i32, COUNT);
   }
 
-  /** The pipe flags (`WRITER_CLOSED`, `READER_CLOSED`). */
+  /** The flags (`WRITER_CLOSED`, `READER_CLOSED`, `SHUT_DOWN`). */
   flags(): number {
     return Atomics.load(this.i32, FLAGS);
   }
@@ -254,11 +254,6 @@ export class Channel {
       }
     }
     this.setFlags(SHUT_DOWN);
-  }
-
-  /** Whether `shutdown()` was called. */
-  isShutDown(): boolean {
-    return (Atomics.load(this.i32, FLAGS) & SHUT_DOWN) !== 0;
   }
 
   /**

@@ -6,7 +6,7 @@
  * the sequence cell the attempt reported, then tries again until the deadline.
  *
  * A wait served for a child process wakes every `LIVENESS_MS` and gives up
- * once that process has died (`src/share/liveness.ts`), so that a dead child
+ * once that process has died (`src/share/owner.ts`), so that a dead child
  * takes no item and puts none.
  *
  * @module
@@ -14,7 +14,7 @@
 import { deadlineAfter } from "../args.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import type { Handle, Kind } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import {
   Channel,
   GET_SEQ,
@@ -22,6 +22,7 @@ import {
   PUT_SEQ,
   type PutStatus,
   READER_CLOSED,
+  SHUT_DOWN,
   UNFINISHED,
   WRITER_CLOSED,
 } from "./_channel.ts";
@@ -109,7 +110,7 @@ const QUEUE_OPS = {
   /** Python 3.13's `shutdown(immediate)`. */
   shutdown: (ch: Channel, _owner: number, immediate: boolean): void =>
     ch.locked(() => ch.shutdown(immediate)),
-  isShutDown: (ch: Channel): boolean => ch.isShutDown(),
+  isShutDown: (ch: Channel): boolean => (ch.flags() & SHUT_DOWN) !== 0,
   empty: (ch: Channel): boolean => !ch.hasItems(),
   /** False when called too often. */
   taskDone: (ch: Channel): boolean => ch.taskDone(),

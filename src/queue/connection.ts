@@ -5,18 +5,78 @@
  * @module
  */
 import { checkTimeout } from "../args.ts";
-import { ProcessError } from "../errors.ts";
+import { EOFError, ProcessError } from "../errors.ts";
 import { deserialize } from "../runtime/serialize.ts";
-import { adopted, defineShared, shareable } from "../share/handle.ts";
-import {
-  CONNECTION,
-  type ConnectionHandle,
-  type ConnectionOps,
-  type Ends,
-  type Refusal,
-} from "./_connection_ops.ts";
+import type { Algorithm } from "../share/drive.ts";
+import { adopted, defineShared, type Handle, type Kind, shareable } from "../share/handle.ts";
+import { Channel, READER_CLOSED, WRITER_CLOSED } from "./_channel.ts";
 import { encodeValue } from "./_items.ts";
-import { EOFError } from "./eof_error.ts";
+import { get, poll, put } from "./_ops.ts";
+
+/** The channels of one end: the one it reads and the one it writes (one of them for a one-way end). */
+export interface Ends {
+  readonly input: Channel | undefined;
+  readonly output: Channel | undefined;
+}
+
+/** Why an end refused a call, or why nothing came. */
+export type Refusal = "closed" | "read-only" | "write-only" | "broken" | "eof";
+
+function closed(ends: Ends): boolean {
+  const bit = ends.input !== undefined ? READER_CLOSED : WRITER_CLOSED;
+  return ((ends.input ?? ends.output!).flags() & bit) !== 0;
+}
+
+function refusesReading(ends: Ends): Refusal | undefined {
+  if (closed(ends)) return "closed";
+  return ends.input === undefined ? "write-only" : undefined;
+}
+
+/**
+ * The operations of one end, over the channels it reads and writes: the
+ * queue waits, plus the checks Python makes (a closed end, a one-way end).
+ * They answer with an outcome rather than throwing, so that a child process
+ * gets the same `EOFError` class back. Closing an end flags the channels in
+ * shared memory, so it is closed for every holder of that end.
+ */
+const CONNECTION_OPS = {
+  *send(ends: Ends, owner: number, bytes: Uint8Array): Algorithm<"ok" | Refusal> {
+    const out = ends.output;
+    if (closed(ends)) return "closed";
+    if (out === undefined) return "read-only";
+    if ((yield* put(out, owner, bytes, Infinity)) === "ok") return "ok";
+    return out.flags() & WRITER_CLOSED ? "closed" : "broken";
+  },
+  *recv(ends: Ends, owner: number): Algorithm<Uint8Array | Refusal> {
+    const refused = refusesReading(ends);
+    if (refused !== undefined) return refused;
+    const out = yield* get(ends.input!, owner, Infinity);
+    return typeof out !== "string" ? out : closed(ends) ? "closed" : "eof";
+  },
+  *poll(ends: Ends, owner: number, ms: number): Algorithm<boolean | Refusal> {
+    return refusesReading(ends) ?? (yield* poll(ends.input!, owner, ms));
+  },
+  closed: (ends: Ends): boolean => closed(ends),
+  close(ends: Ends): void {
+    ends.input?.setFlags(READER_CLOSED);
+    ends.output?.setFlags(WRITER_CLOSED);
+  },
+  /** Whether the end reads, and whether it writes. */
+  ends: (ends: Ends): [boolean, boolean] => [ends.input !== undefined, ends.output !== undefined],
+};
+
+const open = (sab: unknown) => (sab === null ? undefined : new Channel(sab as SharedArrayBuffer));
+
+/** How a `Connection` is shared: the buffers of its channels. */
+export const CONNECTION: Kind<Ends, typeof CONNECTION_OPS> = {
+  tag: "Connection",
+  ops: CONNECTION_OPS,
+  share: (ends) => [ends.input?.sab ?? null, ends.output?.sab ?? null],
+  adopt: (shared) => {
+    const [input, output] = shared as [unknown, unknown];
+    return { input: open(input), output: open(output) };
+  },
+};
 
 /**
  * One end of a pipe: `send()` values to the other end, `recv()` what it
@@ -40,7 +100,7 @@ import { EOFError } from "./eof_error.ts";
  * ```
  */
 export class Connection<T = unknown> {
-  readonly #handle: ConnectionHandle;
+  readonly #handle: Handle<Ends, typeof CONNECTION_OPS>;
   #ends: [boolean, boolean] | undefined;
 
   /**
@@ -49,7 +109,7 @@ export class Connection<T = unknown> {
    * @throws {TypeError} When called directly.
    */
   constructor() {
-    const handle = adopted<Ends, ConnectionOps>();
+    const handle = adopted<Ends, typeof CONNECTION_OPS>();
     if (handle === undefined) {
       throw new TypeError("Cannot create a Connection directly: use Pipe()");
     }

@@ -10,4 +10,4 @@ export { JoinableQueue } from "./joinable_queue.ts";
 export { SimpleQueue } from "./simple_queue.ts";
 export { Connection } from "./connection.ts";
 export { Pipe } from "./pipe.ts";
-export { EOFError } from "./eof_error.ts";
+export { EOFError } from "../errors.ts";

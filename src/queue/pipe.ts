@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { describe } from "../args.ts";
+import { checkBoolean } from "../args.ts";
 import { constructOn, Handle } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
-import { CONNECTION } from "./_connection_ops.ts";
-import { Connection } from "./connection.ts";
+import { CONNECTION, Connection } from "./connection.ts";
 
 /**
  * Make a pipe: two `Connection`s. With `duplex` (the default) each end can
@@ -27,15 +26,11 @@ import { Connection } from "./connection.ts";
  * ```
  */
 export function Pipe<T = unknown>(duplex: boolean = true): [Connection<T>, Connection<T>] {
-  if (typeof duplex !== "boolean") {
-    throw new TypeError(
-      `Cannot create pipe: 'duplex' must be a boolean, received ${describe(duplex)}`,
-    );
-  }
+  const twoWay = checkBoolean("create pipe", "duplex", duplex, true);
   const end = (input: Channel | undefined, output: Channel | undefined): Connection<T> =>
-    constructOn(Handle.local(CONNECTION, { input, output }), () => new Connection<T>());
+    constructOn(new Handle(CONNECTION, { input, output }), () => new Connection<T>());
   const first = Channel.create(0, false);
-  if (!duplex) return [end(first, undefined), end(undefined, first)];
+  if (!twoWay) return [end(first, undefined), end(undefined, first)];
   const second = Channel.create(0, false);
   return [end(first, second), end(second, first)];
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type BlockOptions, checkBlockTimeout, checkInteger, describe } from "../args.ts";
+import { type BlockOptions, checkBlockTimeout, checkBoolean, checkInteger } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, defineShared, Handle, shareable } from "../share/handle.ts";
 import { Channel } from "./_channel.ts";
@@ -27,15 +27,11 @@ export type { BlockOptions } from "../args.ts";
  * once. Pass the queue to pool tasks or `Process` targets (also nested in
  * arrays or objects); the other side gets a working `Queue` on the same items.
  *
- * In the thread context the items live in shared memory (a
- * `SharedArrayBuffer` ring that grows as needed) and every thread works on
- * it directly. In the process context the creating process owns the items
- * and serves its children's calls (Python's Manager design): the async forms
- * over the IPC channel, the `...Sync` forms and `qsize()` over a synchronous
- * channel. The two are not ordered with each other, so await an async call
- * before a synchronous one that must see its effect. A child that dies while
- * waiting takes no item. Items of any size travel both ways. A child may pass
- * the queue on to its own children and threads.
+ * In the thread context the items live in shared memory (a growable
+ * `SharedArrayBuffer` ring) that every thread works on directly. In the
+ * process context the creating process owns them and serves its children's
+ * calls, as for `Lock` (await an async call before a synchronous one that
+ * must see its effect). A child that dies while waiting takes no item.
  *
  * `close()` affects only this handle (as in Python, per process).
  *
@@ -69,7 +65,7 @@ export class Queue<T = unknown> {
       hint: "(0 for no bound)",
     });
     this.#handle = handle ??
-      Handle.local(kind, Channel.create(this.#maxsize, kind === JOINABLE_QUEUE));
+      new Handle(kind, Channel.create(this.#maxsize, kind === JOINABLE_QUEUE));
   }
 
   /** The bound given at creation (0: none). */
@@ -264,14 +260,9 @@ export class Queue<T = unknown> {
    * ```
    */
   shutdown(immediate: boolean = false): void {
-    if (typeof immediate !== "boolean") {
-      throw new TypeError(
-        `Cannot call ${this.#name}.shutdown(): 'immediate' must be a boolean, received ${
-          describe(immediate)
-        }`,
-      );
-    }
-    this.#handle.sync.shutdown(immediate);
+    this.#handle.sync.shutdown(
+      checkBoolean(`call ${this.#name}.shutdown()`, "immediate", immediate, false),
+    );
   }
 
   /**

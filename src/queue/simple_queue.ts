@@ -31,7 +31,7 @@ export class SimpleQueue<T = unknown> {
   /** Create an empty queue. */
   constructor() {
     this.#handle = adopted<Channel, QueueOps>() ??
-      Handle.local(SIMPLE_QUEUE, Channel.create(0, false));
+      new Handle(SIMPLE_QUEUE, Channel.create(0, false));
   }
 
   /**

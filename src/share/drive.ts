@@ -87,7 +87,6 @@ export function runSync<R>(
   what: string,
   next: IteratorResult<Step, R> = algorithm.next(),
 ): R {
-  if (next.done) return next.value;
   while (!next.done) {
     const step: Step = next.value;
     if ("call" in step) {

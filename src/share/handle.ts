@@ -18,13 +18,11 @@
  * `handle.async.acquire(ms)` (one function per operation, made once per handle):
  * - **local** (the creating process, or a thread that shares its memory): the
  *   blocking driver for `sync`, the async driver for `async`;
- * - **remote** (a child process): `async` sends the operation's name and
- *   arguments to the owning process over IPC, `sync` over the
- *   synchronous channel; the owner serves the same operations (`serve()`),
- *   so the thread and process versions cannot drift and the compiler checks
- *   every name (`keyof` the operations object).
+ * - **remote** (a child process): the owning process serves the same
+ *   operations (`remote.ts`), so the thread and process versions cannot drift
+ *   and the compiler checks every name (`keyof` the operations object).
  *
- * A class keeps its handle in `#handle` (`adopted() ?? Handle.local(...)` in
+ * A class keeps its handle in `#handle` (`adopted() ?? new Handle(...)` in
  * its constructor) and, in a `static {}` block, calls `shareable()` (how its
  * objects travel) and `defineShared()` (how they are revived). A handle
  * received by a child process passes on to its own workers, processes or
@@ -33,7 +31,8 @@
  * @module
  */
 import type { Context } from "../runtime/types.ts";
-import type { RpcTarget } from "../transport/rpc.ts";
+import { callParent, type RpcTarget } from "../transport/rpc.ts";
+import { callParentSync, syncRpcAddress } from "../transport/rpc_sync.ts";
 import {
   decodeShared,
   encodeShared,
@@ -41,9 +40,9 @@ import {
   type SharedMarker,
 } from "../transport/shareable.ts";
 import { type Algorithm, runAsync, runSync } from "./drive.ts";
-import { marker, registerPrimitive } from "./marker.ts";
-import { ownerId } from "./owner.ts";
-import type { Remote } from "./remote.ts";
+import { forward, type MarkerState, registerPrimitive } from "./marker.ts";
+import { ownerId, ownerTable } from "./owner.ts";
+import { type Remote, serve } from "./remote.ts";
 
 /**
  * An operation over state `S`: `(state, owner, a?, b?)`, a generator when it
@@ -153,37 +152,17 @@ export class Handle<S, O extends Operations<S>> {
   #sync: SyncRunners<O> | undefined;
   #async: AsyncRunners<O> | undefined;
 
-  private constructor(kind: Kind<S, O>, state: S | undefined, remote: Remote | undefined) {
+  /**
+   * A handle on state held here, or on state another process owns.
+   *
+   * @param kind The class.
+   * @param state The state, when it is held here.
+   * @param remote The owner's address for it, when another process owns it.
+   */
+  constructor(kind: Kind<S, O>, state: S | undefined, remote?: Remote) {
     this.#kind = kind;
     this.#state = state;
     this.#remote = remote;
-  }
-
-  /**
-   * A handle on state held here.
-   *
-   * @param kind The class.
-   * @param state The state.
-   * @returns The handle.
-   */
-  static local<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): Handle<S, O> {
-    return new Handle(kind, state, undefined);
-  }
-
-  /**
-   * A handle on state another process owns.
-   *
-   * @param kind The class.
-   * @param remote The owner's address for it.
-   * @returns The handle.
-   */
-  static remote<S, O extends Operations<S>>(kind: Kind<S, O>, remote: Remote): Handle<S, O> {
-    return new Handle(kind, undefined, remote);
-  }
-
-  /** The state when it is held here (undefined in a child process's handle). */
-  get state(): S | undefined {
-    return this.#state;
   }
 
   /** The kind's `internals()` of a state held here (else undefined). */
@@ -219,8 +198,8 @@ export class Handle<S, O extends Operations<S>> {
     for (const [name, op] of Object.entries(this.#kind.ops)) {
       runners[name] = remote !== undefined
         ? blocking
-          ? (a, b) => remote.callSync(name, ...given(a, b))
-          : (a, b) => remote.call(name, ...given(a, b))
+          ? (a, b) => callParentSync(remote.sync, remote.id, name, [ownerId(), ...given(a, b)])
+          : (a, b) => callParent(remote.id, name, [ownerId(), ...given(a, b)])
         : blocking
         ? (a, b) => finishSync(op(state, ownerId(), a, b), tag, name)
         : (a, b) => {
@@ -245,20 +224,23 @@ export class Handle<S, O extends Operations<S>> {
    * @returns The marker.
    */
   marker(object: object, context: Context, extra?: unknown): SharedMarker {
-    const kind = this.#kind;
-    const state = this.#state;
-    return marker(object, context, {
-      tag: kind.tag,
-      cells: state === undefined || context !== "thread" ? undefined : kind.share(state),
-      remote: this.#remote,
-      methods: () => serve(kind, state!),
-      extra: encodeShared(extra, context),
-    });
+    const kind = this.#kind, remote = this.#remote, state = this.#state!;
+    const shared = (state: MarkerState): SharedMarker => ({ __mpShared: kind.tag, state });
+    extra = encodeShared(extra, context);
+    if (remote !== undefined) {
+      forward(remote.id, object); // a proxy passed on, from a child process to its own workers
+      return shared({ mode: "process", id: remote.id, sync: remote.sync, extra });
+    }
+    if (context === "thread") {
+      return shared({ mode: "thread", cells: kind.share(state), counter: ownerTable(), extra });
+    }
+    const id = serve(object, kind.tag, () => methodsOf(kind, state));
+    return shared({ mode: "process", id, sync: syncRpcAddress(), extra });
   }
 }
 
 /** The RPC methods that serve `kind`'s operations on `state` to child processes. */
-function serve<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): RpcTarget {
+function methodsOf<S, O extends Operations<S>>(kind: Kind<S, O>, state: S): RpcTarget {
   const methods: RpcTarget = {};
   for (const [name, op] of Object.entries(kind.ops)) {
     methods[name] = (owner, ...args) => {
@@ -284,21 +266,16 @@ export function defineShared<S, O extends Operations<S>>(
   kind: Kind<S, O>,
   make: (extra: unknown) => object,
 ): void {
-  const build = (handle: Handle<S, O>, extra: unknown): object => {
-    adopting = handle as unknown as Handle<unknown, Operations<unknown>>;
-    try {
-      return make(extra);
-    } finally {
-      adopting = undefined;
-    }
-  };
   registerPrimitive(
     kind.tag,
     (cells, raw) => {
       const extra = decodeShared(raw);
-      return build(Handle.local(kind, kind.adopt(cells, extra)), extra);
+      return constructOn(new Handle(kind, kind.adopt(cells, extra)), () => make(extra));
     },
-    (remote, extra) => build(Handle.remote(kind, remote), decodeShared(extra)),
+    (remote, raw) => {
+      const extra = decodeShared(raw); // before adopting: it may revive objects of its own
+      return constructOn(new Handle(kind, undefined, remote), () => make(extra));
+    },
   );
 }
 

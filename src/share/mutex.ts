@@ -11,7 +11,7 @@
  */
 import { deadlineAfter } from "../args.ts";
 import { type Algorithm, cell } from "./drive.ts";
-import { holderGone, LIVENESS_MS, ownerGone } from "./liveness.ts";
+import { holderGone, LIVENESS_MS, ownerGone } from "./owner.ts";
 
 /**
  * Release the mutex when its holder is a child process that has died.

@@ -22,10 +22,19 @@
  * without ever yielding while holding a lock is only taken for dead after all
  * its waiters are used up: several hours.
  *
+ * Process liveness: the parent serves a child's waits (process context); a
+ * dead process must not take a lock or a semaphore slot, nor hold up a
+ * barrier, so a wait on behalf of a child process (`-pid`) wakes every
+ * `LIVENESS_MS` to check on it.
+ *
  * @module
  */
 import { getIdentity } from "../process/identity.ts";
 import { inWorkerThread } from "../runtime/in_worker.ts";
+import { isProcessAlive } from "../runtime/process_alive.ts";
+
+/** How often a wait on behalf of a child process checks that it is alive (ms). */
+export const LIVENESS_MS = 100;
 
 /** Table cells before the per-thread slots: the id counter, the epoch (s). */
 const COUNTER = 0;
@@ -104,11 +113,8 @@ export function ownerId(): number {
  * Whether the worker thread with owner id `id` has ended. Only threads of
  * this program with a watched id are ever reported gone; a probe may be
  * skipped (reporting alive) when the thread was probed recently.
- *
- * @param id An owner id (positive).
- * @returns True when the thread has certainly ended.
  */
-export function threadGone(id: number): boolean {
+function threadGone(id: number): boolean {
   const t = table;
   if (t === undefined || !watched(id) || id === mine) return false;
   const at = HEADER + id * SLOT;
@@ -143,4 +149,37 @@ export function ownerTable(): SharedArrayBuffer | undefined {
  */
 export function adoptOwnerTable(buffer: SharedArrayBuffer | undefined): void {
   if (table === undefined && buffer !== undefined) table = new Int32Array(buffer);
+}
+
+/**
+ * When to wake next: the deadline, or sooner to check on a child process.
+ *
+ * @param owner The id the wait is made for.
+ * @param deadline A `performance.now()` time or `Infinity`.
+ * @returns The time to wake at the latest.
+ */
+export function wakeBy(owner: number, deadline: number): number {
+  return owner < 0 ? Math.min(deadline, performance.now() + LIVENESS_MS) : deadline;
+}
+
+/**
+ * Whether `owner`, for whom a wait is made, is a child process that has died.
+ *
+ * @param owner An owner id.
+ * @returns True for a dead child process.
+ */
+export function ownerGone(owner: number): boolean {
+  return owner < 0 && !isProcessAlive(-owner);
+}
+
+/**
+ * Whether the holder of a lock has ended: a child process, or a worker thread
+ * of this program (probed at most at the rate this module allows).
+ *
+ * @param holder The owner id recorded in the lock (0: none).
+ * @returns True when it has certainly ended.
+ */
+export function holderGone(holder: number): boolean {
+  if (holder < 0) return !isProcessAlive(-holder);
+  return holder > 1 && threadGone(holder);
 }

@@ -2,7 +2,7 @@
  * The process context (Python's Manager design): a child process cannot share
  * memory with its parent, so an object passed to a child stays in the parent,
  * which serves its operations over IPC (`serve()`, `src/transport/rpc.ts`);
- * the child's object of the same class calls them through a `Remote`: over
+ * the child's object of the same class calls them (`Handle`, at a `Remote`): over
  * the IPC channel for the async forms, over the synchronous channel
  * (`src/runtime/sync_channel.ts`) for the blocking forms and queries. The two
  * channels are not ordered with each other: an async call not yet awaited
@@ -11,9 +11,7 @@
  * @module
  */
 import { lease, leasedObject } from "../transport/leases.ts";
-import { callParent, type RpcTarget } from "../transport/rpc.ts";
-import { callParentSync } from "../transport/rpc_sync.ts";
-import { ownerId } from "./owner.ts";
+import type { RpcTarget } from "../transport/rpc.ts";
 
 const ids = new WeakMap<object, string>();
 let counter = 0;
@@ -65,41 +63,10 @@ export function proxyFor<T extends object>(id: string, make: () => T): T {
   return proxy as T;
 }
 
-/** A child's handle on an object its parent serves. */
-export class Remote {
+/** A child's address of an object its parent serves (`Handle` calls it there). */
+export interface Remote {
   /** The served object's id. */
   readonly id: string;
   /** The address of the parent's synchronous channel. */
   readonly sync: string;
-  /**
-   * @param id The served object's id.
-   * @param sync The address of the parent's synchronous channel.
-   */
-  constructor(id: string, sync: string) {
-    this.id = id;
-    this.sync = sync;
-  }
-
-  /**
-   * Call `method(owner, ...args)` in the parent (through the IPC channel).
-   *
-   * @param method The RPC method.
-   * @param args Its arguments after the owner id.
-   * @returns Its result.
-   */
-  call(method: string, ...args: unknown[]): Promise<unknown> {
-    return callParent(this.id, method, [ownerId(), ...args]);
-  }
-
-  /**
-   * Call `method(owner, ...args)` in the parent, blocking the thread until it
-   * answers (through the synchronous channel).
-   *
-   * @param method The RPC method.
-   * @param args Its arguments after the owner id.
-   * @returns Its result.
-   */
-  callSync(method: string, ...args: unknown[]): unknown {
-    return callParentSync(this.sync, this.id, method, [ownerId(), ...args]);
-  }
 }

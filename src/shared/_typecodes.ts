@@ -13,21 +13,12 @@ export type Typecode = "b" | "B" | "h" | "H" | "i" | "I" | "l" | "L" | "q" | "Q"
 /** The JavaScript type of a typecode's values: `bigint` for `q`/`Q`, else `number`. */
 export type ValueOf<T extends Typecode> = T extends "q" | "Q" ? bigint : number;
 
-type IntArrayClass =
-  | Int8ArrayConstructor
-  | Uint8ArrayConstructor
-  | Int16ArrayConstructor
-  | Uint16ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint32ArrayConstructor
-  | BigInt64ArrayConstructor
-  | BigUint64ArrayConstructor;
-
 /**
  * Each typecode's integer view and, for floats, the float type its bits are:
  * a float is read and written through an integer view of the same bytes.
+ * Typed as `Int32Array` classes: one signature for `Atomics` over every view.
  */
-const KINDS: Record<Typecode, readonly [IntArrayClass, Float32ArrayConstructor?]> = {
+const KINDS = {
   b: [Int8Array],
   B: [Uint8Array],
   h: [Int16Array],
@@ -39,12 +30,8 @@ const KINDS: Record<Typecode, readonly [IntArrayClass, Float32ArrayConstructor?]
   q: [BigInt64Array],
   Q: [BigUint64Array],
   f: [Int32Array, Float32Array],
-  d: [BigInt64Array, Float64Array as unknown as Float32ArrayConstructor],
-};
-
-function isBig(Int: IntArrayClass): boolean {
-  return Int === BigInt64Array || Int === BigUint64Array;
-}
+  d: [BigInt64Array, Float64Array],
+} as unknown as Record<Typecode, readonly [Int32ArrayConstructor, Float32ArrayConstructor?]>;
 
 /** Typed, atomic access to the elements of one buffer. */
 export interface Elements {
@@ -83,8 +70,8 @@ export function checkTypecode(what: string, typecode: unknown): Typecode {
  * @throws {TypeError} For a value of the wrong type.
  */
 export function toStored(what: string, typecode: Typecode, value: unknown): number | bigint {
-  const [Int, Float] = KINDS[typecode];
-  const big = isBig(Int) && Float === undefined;
+  const Float = KINDS[typecode][1];
+  const big = typecode === "q" || typecode === "Q";
   if (big) {
     if (typeof value === "bigint") return value;
     if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
@@ -114,15 +101,14 @@ export function elements(
 ): Elements {
   const [Int, Float] = KINDS[typecode];
   const sab = buffer ?? new SharedArrayBuffer(Math.max(1, length) * Int.BYTES_PER_ELEMENT);
-  // One signature for Atomics over every view (their element types differ).
-  const view = new (Int as Int32ArrayConstructor)(sab);
+  const view = new Int(sab);
   if (Float === undefined) {
     const get = (i: number): number | bigint => Atomics.load(view, i);
     const set = (i: number, v: number | bigint): void => void Atomics.store(view, i, v as number);
     return { typecode, length, buffer: sab, get, set };
   }
   const float = new Float(1);
-  const bits = new (Int as Int32ArrayConstructor)(float.buffer);
+  const bits = new Int(float.buffer);
   const get = (i: number): number => {
     bits[0] = Atomics.load(view, i);
     return float[0];

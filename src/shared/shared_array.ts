@@ -86,20 +86,14 @@ export class SharedArray<T extends Typecode = Typecode> {
    */
   constructor(typecode: T, sizeOrValues: number | Iterable<ValueOf<T>>, options?: SharedOptions) {
     const handle = adopted<Elements, typeof ELEMENT_OPS>();
-    if (handle !== undefined) {
-      this.typecode = typecode;
-      this.length = sizeOrValues as number;
-      this.#lock = options?.lock as Lock | RLock | undefined;
-      this.#handle = handle;
-    } else {
-      this.typecode = checkTypecode("create SharedArray", typecode) as T;
-      const { length, values } = sizeOf(sizeOrValues);
-      this.length = length;
-      this.#lock = lockOption("create SharedArray", options);
-      const el = elements(typecode, length);
-      values?.forEach((v, i) => el.set(i, toStored("create SharedArray", typecode, v)));
-      this.#handle = Handle.local(ARRAY, el);
-    }
+    this.typecode = handle ? typecode : checkTypecode("create SharedArray", typecode) as T;
+    const { length, values } = handle ? { length: sizeOrValues as number } : sizeOf(sizeOrValues);
+    this.length = length;
+    this.#lock = lockOption("create SharedArray", options, handle);
+    this.#handle = handle ?? new Handle(ARRAY, elements(typecode, length));
+    values?.forEach((v, i) =>
+      this.#handle.sync.set(i, toStored("create SharedArray", typecode, v))
+    );
     return new Proxy(this, TRAPS as ProxyHandler<SharedArray<T>>);
   }
 

@@ -30,11 +30,8 @@ export interface SharedOptions {
 export const ELEMENT_OPS = {
   get: (el: Elements, _owner: number, i: number): number | bigint => el.get(i),
   set: (el: Elements, _owner: number, i: number, value: number | bigint): void => el.set(i, value),
-  getAll(el: Elements): (number | bigint)[] {
-    const out = [];
-    for (let i = 0; i < el.length; i++) out.push(el.get(i));
-    return out;
-  },
+  getAll: (el: Elements): (number | bigint)[] =>
+    Array.from({ length: el.length }, (_, i) => el.get(i)),
 };
 
 /** What travels beside the elements' buffer. */
@@ -63,17 +60,21 @@ export function elementsKind(tag: string): Kind<Elements, typeof ELEMENT_OPS> {
 }
 
 /**
- * The lock of a `Value` or `SharedArray` from its options.
+ * The lock of a `Value` or `SharedArray` from its options (for a revived
+ * object, the lock it came with).
  *
  * @param what The call, for the error message.
  * @param options The caller's options.
+ * @param revived The handle of a revived object, if it is one.
  * @returns The lock, or undefined for none.
  * @throws {TypeError} For a `lock` option of another type.
  */
 export function lockOption(
   what: string,
   options: SharedOptions | undefined,
+  revived: unknown,
 ): Lock | RLock | undefined {
+  if (revived !== undefined) return options?.lock as Lock | RLock | undefined;
   const lock = options?.lock ?? true;
   if (lock === true) return new RLock();
   if (lock === false) return undefined;
@@ -139,15 +140,11 @@ export class Value<T extends Typecode = Typecode> {
   constructor(typecode: T, initial?: ValueOf<T>, options?: SharedOptions) {
     const handle = adopted<Elements, typeof ELEMENT_OPS>();
     this.typecode = handle ? typecode : checkTypecode("create Value", typecode) as T;
-    if (handle !== undefined) {
-      this.#handle = handle;
-      this.#lock = options?.lock as Lock | RLock | undefined;
-      return;
+    this.#lock = lockOption("create Value", options, handle);
+    this.#handle = handle ?? new Handle(VALUE, elements(typecode, 1));
+    if (!handle && initial !== undefined) {
+      this.#handle.sync.set(0, toStored("create Value", typecode, initial));
     }
-    this.#lock = lockOption("create Value", options);
-    const el = elements(typecode, 1);
-    if (initial !== undefined) el.set(0, toStored("create Value", typecode, initial));
-    this.#handle = Handle.local(VALUE, el);
   }
 
   /** The value now (an atomic read). */

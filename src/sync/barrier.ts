@@ -13,7 +13,7 @@ import { checkInteger, checkTimeout, checkWaitTimeout, deadlineAfter } from "../
 import { BrokenBarrierError } from "../errors.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, defineShared, Handle, type Kind, newCells, shareable } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import { lock, lockBrief, MUTEX_CELLS, unlock } from "../share/mutex.ts";
 import type { TimeoutArg } from "../args.ts";
 import type { FunctionRef } from "../transport/protocol.ts";
@@ -212,17 +212,14 @@ export class Barrier {
    */
   constructor(parties: number, options: BarrierOptions = {}) {
     const handle = adopted<State, typeof OPS>();
-    if (handle !== undefined) {
-      this.#handle = handle;
-      this.#config = options as unknown as Config;
-      return;
-    }
-    checkInteger("create Barrier", "parties", parties, { min: 1 });
     const { action, timeout = null } = options ?? {};
-    if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
-    checkTimeout("create Barrier", timeout);
-    this.#config = { parties, timeout };
-    this.#handle = Handle.local(BARRIER, { cells: newCells(COUNT + 1), parties, action });
+    if (handle === undefined) {
+      checkInteger("create Barrier", "parties", parties, { min: 1 });
+      if (action !== undefined) assertFunction(action, "Cannot create Barrier", "action");
+      checkTimeout("create Barrier", timeout);
+    }
+    this.#config = handle ? options as unknown as Config : { parties, timeout };
+    this.#handle = handle ?? new Handle(BARRIER, { cells: newCells(COUNT + 1), parties, action });
   }
 
   /** The number of participants. */

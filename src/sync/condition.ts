@@ -29,7 +29,7 @@ import {
   newCells,
   shareable,
 } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import type { LockInternals } from "../share/mutex.ts";
 import type { Lock } from "./lock.ts";
 import { RLock } from "./rlock.ts";
@@ -166,20 +166,15 @@ export class Condition extends SemLock {
   constructor(lock?: Lock | RLock) {
     super();
     const handle = adopted<State, typeof OPS>();
-    if (handle !== undefined) {
-      this.#handle = handle;
-      this.#lock = lock;
-      return;
-    }
-    this.#lock = lock ?? new RLock();
-    const internals = internalsOf(this.#lock);
-    if (internals === undefined) {
+    this.#lock = handle ? lock : lock ?? new RLock();
+    const internals = handle ? undefined : internalsOf(this.#lock);
+    if (handle === undefined && internals === undefined) {
       throw new TypeError(
         "Cannot create Condition: 'lock' must be a Lock or RLock created in this process " +
           `(or in its parent's threads), received ${describe(lock)}`,
       );
     }
-    this.#handle = Handle.local(CONDITION, { cells: newCells(3), lock: internals });
+    this.#handle = handle ?? new Handle(CONDITION, { cells: newCells(3), lock: internals! });
   }
 
   /**

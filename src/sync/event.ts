@@ -7,7 +7,7 @@
 import { checkWaitTimeout, deadlineAfter, type TimeoutArg } from "../args.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 
 /** The event's operations, on its one cell (the flag). */
 const OPS = {
@@ -16,9 +16,7 @@ const OPS = {
     Atomics.store(cells, 0, 1);
     Atomics.notify(cells, 0);
   },
-  clear(cells: Int32Array): void {
-    Atomics.store(cells, 0, 0);
-  },
+  clear: (cells: Int32Array): void => void Atomics.store(cells, 0, 0),
   *wait(cells: Int32Array, owner: number, ms: number): Algorithm<boolean> {
     const deadline = deadlineAfter(ms);
     while (Atomics.load(cells, 0) === 0) {
@@ -49,7 +47,7 @@ export class Event {
 
   /** Create an event whose flag is false. */
   constructor() {
-    this.#handle = adopted() ?? Handle.local(EVENT, newCells(1));
+    this.#handle = adopted() ?? new Handle(EVENT, newCells(1));
   }
 
   /**

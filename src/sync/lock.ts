@@ -59,7 +59,7 @@ export class Lock extends SemLock {
   /** Create an unlocked lock. */
   constructor() {
     super();
-    this.#handle = adopted() ?? Handle.local(LOCK, newCells(LOCK_CELLS));
+    this.#handle = adopted() ?? new Handle(LOCK, newCells(LOCK_CELLS));
   }
 
   /**

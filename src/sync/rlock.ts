@@ -28,11 +28,9 @@ const OPS = {
       return true;
     }
     const got = acquire(cells, 0, owner, ms);
-    if (typeof got === "boolean") {
-      if (got) Atomics.store(cells, COUNT, 1);
-      return got;
-    }
-    return counted(got, cells);
+    if (typeof got !== "boolean") return counted(got, cells);
+    if (got) Atomics.store(cells, COUNT, 1);
+    return got;
   },
 
   release(cells: Int32Array, owner: number): void {
@@ -68,7 +66,7 @@ export class RLock extends SemLock {
   /** Create an unlocked recursive lock. */
   constructor() {
     super();
-    this.#handle = adopted() ?? Handle.local(RLOCK, newCells(LOCK_CELLS));
+    this.#handle = adopted() ?? new Handle(RLOCK, newCells(LOCK_CELLS));
   }
 
   /**

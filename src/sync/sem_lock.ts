@@ -15,6 +15,7 @@ interface LockOps<R> {
 
 /** The wait `(block, timeout)` asks for (checked; the message names the class). */
 function waitOf(object: SemLock, block: unknown, timeout: unknown): number {
+  if (block === undefined && timeout === undefined) return Infinity; // no check on the hot path
   return checkBlockTimeout(`acquire ${object.constructor.name}`, block, timeout);
 }
 
@@ -56,9 +57,7 @@ export abstract class SemLock {
    * ```
    */
   acquire(block?: boolean | AcquireOptions, timeout?: number | null): Promise<boolean> {
-    const ms = block === undefined && timeout === undefined
-      ? Infinity
-      : waitOf(this, block, timeout);
+    const ms = waitOf(this, block, timeout);
     return (this.#async ??= handleOf(this)!.async as unknown as LockOps<Promise<boolean>>)
       .acquire(ms);
   }
@@ -80,10 +79,8 @@ export abstract class SemLock {
    * ```
    */
   acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
-    const ms = block === undefined && timeout === undefined
-      ? Infinity
-      : waitOf(this, block, timeout);
-    return this.#runners().acquire(ms);
+    return (this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>)
+      .acquire(waitOf(this, block, timeout));
   }
 
   /**
@@ -100,11 +97,7 @@ export abstract class SemLock {
    * ```
    */
   release(): void {
-    this.#runners().release();
-  }
-
-  #runners(): LockOps<boolean> {
-    return this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>;
+    (this.#sync ??= handleOf(this)!.sync as unknown as LockOps<boolean>).release();
   }
 
   /**

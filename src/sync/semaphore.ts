@@ -8,7 +8,7 @@ import { checkInteger, deadlineAfter } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { type Algorithm, cell } from "../share/drive.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { ownerGone, wakeBy } from "../share/liveness.ts";
+import { ownerGone, wakeBy } from "../share/owner.ts";
 import { SemLock } from "./sem_lock.ts";
 
 /** Cells: the value, the number of sleeping waiters, the bound (-1: none). */
@@ -98,7 +98,7 @@ export class Semaphore extends SemLock {
     super();
     const bounded = new.target === BoundedSemaphore;
     this.#handle = adopted() ??
-      Handle.local(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
+      new Handle(bounded ? BOUNDED : SEMAPHORE, initial(new.target.name, value, bounded));
   }
 
   /**
