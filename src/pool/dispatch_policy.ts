@@ -34,10 +34,16 @@ export const CHUNK_TIME_WEIGHT = 0.5;
 /**
  * A task with a signal or timeout is sent to a worker holding other tasks only
  * while the pool's tasks take less than this (ms) and that worker answered
- * within it: aborting the task before it starts then rarely waits for the
- * worker to reach it.
+ * within {@linkcode RESPONSIVE_MS}: aborting the task before it starts then
+ * rarely waits for the worker to reach it.
  */
 export const SIGNAL_PIPELINE_MS = 2;
+/**
+ * A worker that sent results this recently (ms) is not stuck in a long task.
+ * Well above the worker's result batching interval, so that a flood of
+ * tasks with a signal keeps every worker's queue full on a loaded machine.
+ */
+export const RESPONSIVE_MS = 25;
 /** Tasks shorter than this (ms) go at least two per worker, so workers never wait for the next. */
 const SHORT_TASK_MS = 20;
 

@@ -21,7 +21,13 @@ import { readResult, resultBatch, resultCount, sendTasks } from "../transport/ba
 import { decodeError } from "../transport/error_codec.ts";
 import type { ExitingMessage, FromWorker, SourceFunction } from "../transport/protocol.ts";
 import { serveWorkerRpc } from "../transport/rpc.ts";
-import { nextBatch, nextTaskMs, queueWindow, SIGNAL_PIPELINE_MS } from "./dispatch_policy.ts";
+import {
+  nextBatch,
+  nextTaskMs,
+  queueWindow,
+  RESPONSIVE_MS,
+  SIGNAL_PIPELINE_MS,
+} from "./dispatch_policy.ts";
 import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
@@ -254,7 +260,7 @@ export class Scheduler {
     // A task with a signal waits behind others in a worker only while these are short.
     const busy = slot.pending > 0;
     const pipe = this.#taskMs !== undefined && this.#taskMs < SIGNAL_PIPELINE_MS &&
-      (!busy || performance.now() - slot.answeredAt < SIGNAL_PIPELINE_MS);
+      (!busy || performance.now() - slot.answeredAt < RESPONSIVE_MS);
     const tasks = this.#queue.take(n, pipe ? "any" : busy ? "none" : "first");
     if (tasks.length === 0) return false;
     if (tasks[0].losses > 0) slot.quarantined = true;
