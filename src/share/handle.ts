@@ -46,8 +46,8 @@ import { type Remote, serve } from "./remote.ts";
 
 /**
  * An operation over state `S`: `(state, owner, a?, b?)`, a generator when it
- * may wait. Two arguments at most, none of them `undefined` when given, so
- * runners pass them on without a spread.
+ * may wait. Two arguments at most, so a local runner passes them on without
+ * a spread (a remote one sends exactly those given).
  */
 // deno-lint-ignore no-explicit-any
 export type Operation<S> = (state: S, owner: number, a?: any, b?: any) => unknown;
@@ -75,11 +75,6 @@ export type AsyncRunners<O> = {
 };
 
 type Runner = (a?: unknown, b?: unknown) => unknown;
-
-/** The arguments given, for a message. */
-function given(a: unknown, b: unknown): unknown[] {
-  return b !== undefined ? [a, b] : a !== undefined ? [a] : [];
-}
 
 /** An operation's outcome, once its wait (if any) is over. */
 function finishSync(out: unknown, tag: string, name: string): unknown {
@@ -182,6 +177,11 @@ export class Handle<S, O extends Operations<S>> {
     return this.#async ??= this.#bind(false) as AsyncRunners<O>;
   }
 
+  /** The state when it is held here (a class's own fast path); undefined in a child process. */
+  get local(): S | undefined {
+    return this.#remote === undefined ? this.#state : undefined;
+  }
+
   /**
    * The operations, each blocking the thread while it waits (for worker code):
    * `handle.sync.release()`.
@@ -198,8 +198,8 @@ export class Handle<S, O extends Operations<S>> {
     for (const [name, op] of Object.entries(this.#kind.ops)) {
       runners[name] = remote !== undefined
         ? blocking
-          ? (a, b) => callParentSync(remote.sync, remote.id, name, [ownerId(), ...given(a, b)])
-          : (a, b) => callParent(remote.id, name, [ownerId(), ...given(a, b)])
+          ? (...args) => callParentSync(remote.sync, remote.id, name, [ownerId(), ...args])
+          : (...args) => callParent(remote.id, name, [ownerId(), ...args])
         : blocking
         ? (a, b) => finishSync(op(state, ownerId(), a, b), tag, name)
         : (a, b) => {

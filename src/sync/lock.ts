@@ -4,9 +4,11 @@
  *
  * @module
  */
+import type { AcquireOptions } from "../args.ts";
 import { ProcessError } from "../errors.ts";
 import { adopted, cellsKind, defineShared, Handle, newCells, shareable } from "../share/handle.ts";
-import { acquire, LOCK_CELLS, lockInternals, unlock } from "../share/mutex.ts";
+import { acquire, LOCK_CELLS, lockInternals, tryLock, unlock } from "../share/mutex.ts";
+import { ownerId } from "../share/owner.ts";
 import { SemLock } from "./sem_lock.ts";
 
 /** The lock's operations, for its own thread, its threads and its child processes alike. */
@@ -55,11 +57,25 @@ const LOCK = cellsKind("Lock", OPS, (cells) => lockInternals(cells, OPS));
  */
 export class Lock extends SemLock {
   readonly #handle: Handle<Int32Array, typeof OPS>;
+  readonly #cells: Int32Array | undefined; // held here: the uncontended sync path uses only them
 
   /** Create an unlocked lock. */
   constructor() {
     super();
     this.#handle = adopted() ?? new Handle(LOCK, newCells(LOCK_CELLS));
+    this.#cells = this.#handle.local;
+  }
+
+  /** {@inheritDoc SemLock.acquireSync} */
+  override acquireSync(block?: boolean | AcquireOptions, timeout?: number | null): boolean {
+    const cells = this.#cells;
+    const free = cells !== undefined && block === undefined && timeout === undefined;
+    return (free && tryLock(cells, 0, ownerId())) || super.acquireSync(block, timeout);
+  }
+
+  /** {@inheritDoc SemLock.release} */
+  override release(): void {
+    if (this.#cells === undefined || !unlock(this.#cells, 0)) super.release();
   }
 
   /**

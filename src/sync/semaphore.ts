@@ -44,17 +44,13 @@ const OPS = {
   },
   release(cells: Int32Array, _owner: number, n: number): void {
     const bound = Atomics.load(cells, BOUND);
-    if (bound < 0) {
-      Atomics.add(cells, VALUE, n);
-    } else {
-      for (;;) {
-        const v = Atomics.load(cells, VALUE);
-        if (v + n > bound) {
-          throw new ProcessError("Cannot release BoundedSemaphore: released too many times");
-        }
-        if (Atomics.compareExchange(cells, VALUE, v, v + n) === v) break;
+    for (let v = Atomics.load(cells, VALUE); bound >= 0; v = Atomics.load(cells, VALUE)) {
+      if (v + n > bound) {
+        throw new ProcessError("Cannot release BoundedSemaphore: released too many times");
       }
+      if (Atomics.compareExchange(cells, VALUE, v, v + n) === v) break;
     }
+    if (bound < 0) Atomics.add(cells, VALUE, n);
     if (Atomics.load(cells, WAITERS) > 0) Atomics.notify(cells, VALUE, n);
   },
   getValue: (cells: Int32Array): number => Atomics.load(cells, VALUE),
