@@ -146,7 +146,10 @@ export class ClusterPool {
     if (args !== undefined && !Array.isArray(args)) {
       throw new TypeError(`Cannot apply: 'args' must be an array, received ${describe(args)}`);
     }
-    const result = new AsyncResult<Awaited<ReturnType<F>>>(callbacks);
+    // A cluster sends no Transfer lists: its callbacks see the plain value type.
+    const result = new AsyncResult<Awaited<ReturnType<F>>>(
+      callbacks as ResultCallbacks<Awaited<ReturnType<F>>> | undefined,
+    );
     const call = new Call(result, 1, true, (c) => this.#untrack(c));
     this.#track(call);
     this.#submit(call, KIND_APPLY, name, [...(args ?? [])], 1);

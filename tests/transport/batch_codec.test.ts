@@ -7,11 +7,11 @@ import {
   readResult,
   resultBatch,
   resultCount,
-  ResultOutbox,
   sendTasks,
   TaskInbox,
   type WireTask,
 } from "../../src/transport/batch_codec.ts";
+import { ResultOutbox } from "../../src/transport/result_outbox.ts";
 import { encodeError } from "../../src/transport/error_codec.ts";
 import {
   MODE_APPLY,
@@ -24,11 +24,11 @@ import {
 } from "../../src/transport/protocol.ts";
 
 /** A channel: what a post would deliver (structured clone, transfers honoured). */
-function channel(): { post: Post; received: unknown[]; transfers: ArrayBuffer[][] } {
+function channel(): { post: Post; received: unknown[]; transfers: object[][] } {
   const received: unknown[] = [];
-  const transfers: ArrayBuffer[][] = [];
+  const transfers: object[][] = [];
   const post: Post = (message, transfer) => {
-    received.push(structuredClone(message, { transfer }));
+    received.push(structuredClone(message, { transfer: transfer as Transferable[] }));
     transfers.push(transfer ?? []);
   };
   return { post, received, transfers };
