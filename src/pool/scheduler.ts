@@ -277,7 +277,11 @@ export class Scheduler {
       fns,
       this.#backend!.jsonBatches === true,
       (task) => slot.push(task),
-      (task, error) => task.sink.settleTask(task, false, error),
+      (task, error) => {
+        // Its function's source went with it, or nowhere: send it again with the next task.
+        if (task.source !== undefined) slot.seen.delete(task.source[0]);
+        task.sink.settleTask(task, false, error);
+      },
     );
     slot.updateRef();
     this.canceller.advanced(slot);

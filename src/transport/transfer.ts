@@ -13,8 +13,13 @@
  */
 import { describe } from "../args.ts";
 
-/** What a transfer list may name: typed arrays and `DataView`s stand for their buffers. */
-export type TransferItem = ArrayBuffer | ArrayBufferView | MessagePort;
+/**
+ * What a transfer list may name: typed arrays and `DataView`s stand for their
+ * buffers. `ArrayBufferLike` (what a typed array's `buffer` is typed as) is
+ * accepted by the type; a `SharedArrayBuffer` is refused when the `Transfer`
+ * is made, since it is shared, never moved.
+ */
+export type TransferItem = ArrayBufferLike | ArrayBufferView | MessagePort;
 
 /** Set once a `Transfer` has been made in this thread (see the module's note). */
 let used = false;

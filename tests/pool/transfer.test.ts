@@ -2,6 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MaybeEncodingError, Pool, Transfer } from "../../mod.ts";
 import { answer, detachedResult, filled, shape, sum } from "../fixtures/transfer_tasks.ts";
+import { exitWorker } from "./_tasks.ts";
 import { CONTEXTS, rejection, within } from "../_helpers.ts";
 
 const MODULE = new URL("../fixtures/transfer_tasks.ts", import.meta.url).href;
@@ -166,6 +167,45 @@ for (const context of CONTEXTS) {
           assert.equal((s as PromiseFulfilledResult<Float64Array>).value.length, i);
         }
       }
+    });
+
+    it(
+      moves
+        ? "a moved task its dead worker held is not sent again: it fails alone"
+        : "a copied task its dead worker held runs again elsewhere",
+      async () => {
+        const lonely = new Pool({ processes: 1, context, module: MODULE });
+        try {
+          // Short tasks first, so that the pool sends the next task to a busy worker.
+          for (let i = 0; i < 5; i++) await lonely.apply(sum, [ramp(3)]);
+          const killer = lonely.applyAsync(exitWorker, [3, "process.exit", 300]);
+          const values = ramp(10);
+          const held = lonely.applyAsync(sum, [new Transfer(values, [values.buffer])]);
+          await killer.wait(60_000);
+          if (moves) assert.equal(values.length, 0, "the worker held it when it died");
+          await held.wait(60_000);
+          if (moves) {
+            const error = await rejection(held.get(0));
+            assert.ok(error instanceof TypeError, String(error));
+            assert.match(error.message, /detached/);
+          } else {
+            assert.equal(await held.get(0), 45);
+          }
+          assert.equal(await lonely.apply(sum, [ramp(3)]), 3);
+        } finally {
+          await lonely.terminate();
+        }
+      },
+    );
+
+    it("a function first seen by a task that could not be sent still runs afterwards", async () => {
+      const kind = (x: unknown) => typeof x;
+      const error = await rejection(pool.apply(kind, [() => 1]));
+      assert.ok(error instanceof TypeError, String(error));
+      assert.deepEqual(await Promise.all([pool.apply(kind, [1]), pool.apply(kind, ["a"])]), [
+        "number",
+        "string",
+      ]);
     });
 
     it("an apply's Float64Array result stays a Float64Array", async () => {
