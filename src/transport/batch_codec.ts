@@ -126,7 +126,8 @@ export function sendTasks<T extends WireTask>(
   for (const task of tasks) {
     batch.push(task.key, task.mode | (task.flags ?? 0), task.payload);
     if (task.transfer !== undefined) {
-      moves = joinTransfers(moves ?? [], task.transfer);
+      // Repeats (one buffer named by two tasks) are dropped once, when posting.
+      (moves ??= []).push(...task.transfer);
       broken ||= transferProblem(task.transfer) !== undefined;
     }
   }

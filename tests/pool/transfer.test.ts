@@ -101,6 +101,13 @@ for (const context of CONTEXTS) {
       assert.equal(more[0].length, moves ? 0 : 3);
       const starred = await pool.starmap(filled, [[2, 1], [3, 4]]);
       assert.deepEqual(starred.map((a) => [...a]), [[1, 1], [4, 4, 4]]);
+      const pair = ramp(4);
+      const moved = await pool.starmap(
+        (a: Float64Array, k: number) => a.length * k,
+        [new Transfer([pair, 3] as [Float64Array, number], [pair.buffer]), [ramp(2), 5]],
+      );
+      assert.deepEqual(moved, [12, 10]);
+      assert.equal(pair.length, moves ? 0 : 4);
     });
 
     it(
