@@ -1,6 +1,12 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { MaybeEncodingError, Pool, Transfer } from "../../mod.ts";
+import {
+  MaybeEncodingError,
+  Pool,
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  Transfer,
+} from "../../mod.ts";
 import { answer, detachedResult, filled, shape, sum } from "../fixtures/transfer_tasks.ts";
 import { exitWorker } from "./_tasks.ts";
 import { CONTEXTS, rejection, within } from "../_helpers.ts";
@@ -213,6 +219,16 @@ for (const context of CONTEXTS) {
         "number",
         "string",
       ]);
+    });
+
+    it("an executor's submit() takes and returns a Transfer too", async () => {
+      const Executor = moves ? ThreadPoolExecutor : ProcessPoolExecutor;
+      await using executor = new Executor({ maxWorkers: 1, module: MODULE });
+      const values = ramp(10);
+      assert.equal(await executor.submit(sum, new Transfer(values, [values.buffer])).result(), 45);
+      assert.equal(values.length, moves ? 0 : 10);
+      const out = await executor.submit(filled, 3, 1).result();
+      assert.ok(out instanceof Float64Array && out.length === 3);
     });
 
     it("an apply's Float64Array result stays a Float64Array", async () => {
