@@ -11,6 +11,7 @@ import type {
   ApplyArgs,
   ApplyAsyncArgs,
   Chunksize,
+  Received,
   ResultCallbacks,
   TaskFunction,
   TaskInput,
@@ -119,7 +120,7 @@ export class ClusterPool {
    * console.log(await pool.apply(add, [1, 2])); // 3
    * ```
    */
-  apply<F extends TaskFunction>(fn: F, ...[args]: ApplyArgs<F>): Promise<Awaited<ReturnType<F>>> {
+  apply<F extends TaskFunction>(fn: F, ...[args]: ApplyArgs<F>): Promise<Received<ReturnType<F>>> {
     return this.applyAsync(fn, ...([args] as ApplyAsyncArgs<F>)).get();
   }
 
@@ -141,12 +142,12 @@ export class ClusterPool {
   applyAsync<F extends TaskFunction>(
     fn: F,
     ...[args, callbacks]: ApplyAsyncArgs<F>
-  ): AsyncResult<Awaited<ReturnType<F>>> {
+  ): AsyncResult<Received<ReturnType<F>>> {
     const name = this.#name(fn, "apply");
     if (args !== undefined && !Array.isArray(args)) {
       throw new TypeError(`Cannot apply: 'args' must be an array, received ${describe(args)}`);
     }
-    const result = new AsyncResult<Awaited<ReturnType<F>>>(callbacks);
+    const result = new AsyncResult<Received<ReturnType<F>>>(callbacks);
     const call = new Call(result, 1, true, (c) => this.#untrack(c));
     this.#track(call);
     this.#submit(call, KIND_APPLY, name, [...(args ?? [])], 1);

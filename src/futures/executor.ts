@@ -7,7 +7,7 @@
  */
 import { checkBoolean, checkInteger, checkTimeout, deadlineAfter, describe } from "../args.ts";
 import { ProcessError } from "../errors.ts";
-import type { TaskFunction, TaskInput } from "../pool/call_types.ts";
+import type { Received, SendableArgs, TaskFunction, TaskInput } from "../pool/call_types.ts";
 import { assertFunction, sourceFunction } from "../worker/functions.ts";
 import { Pool } from "../pool/pool.ts";
 import { cpuCount } from "../process/cpu_count.ts";
@@ -136,8 +136,8 @@ export abstract class Executor implements AsyncDisposable {
    *
    * @param fn A self-contained function (sent by source text, as for `Pool`)
    *   or one the executor's `module` exports.
-   * @param args Its arguments.
-   * @returns The call's future.
+   * @param args Its arguments (each may be a `Transfer`, as for `Pool.apply`).
+   * @returns The call's future (a returned `Transfer` resolves to its value).
    * @throws {ProcessError} After `shutdown()` (Python: `RuntimeError`).
    * @throws {TypeError} When `fn` is not a function or cannot be sent.
    * @example
@@ -148,9 +148,12 @@ export abstract class Executor implements AsyncDisposable {
    * console.log(await future.result()); // 144
    * ```
    */
-  submit<F extends TaskFunction>(fn: F, ...args: Parameters<F>): Future<Awaited<ReturnType<F>>> {
+  submit<F extends TaskFunction>(
+    fn: F,
+    ...args: SendableArgs<Parameters<F>>
+  ): Future<Received<ReturnType<F>>> {
     this.#checkOpen("submit", fn);
-    return this.#dispatcher.submit(fn, args, false) as Future<Awaited<ReturnType<F>>>;
+    return this.#dispatcher.submit(fn, args, false) as Future<Received<ReturnType<F>>>;
   }
 
   /**

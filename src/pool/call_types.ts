@@ -7,6 +7,7 @@ import type { ResultCallbacks } from "./async_result.ts";
 import type { CancelOptions } from "./cancel_scope.ts";
 import type { Chunksize } from "./options.ts";
 import type { ProgressCallback } from "./progress.ts";
+import type { Transfer } from "../transport/transfer.ts";
 
 export type { CancelOptions } from "./cancel_scope.ts";
 
@@ -60,8 +61,8 @@ export type TaskFunction = (...args: any[]) => unknown;
  * @typeParam F The function's type.
  */
 export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F>
-  ? [args?: Parameters<F>, options?: CancelOptions]
-  : [args: Parameters<F>, options?: CancelOptions];
+  ? [args?: SendableArgs<Parameters<F>>, options?: CancelOptions]
+  : [args: SendableArgs<Parameters<F>>, options?: CancelOptions];
 /**
  * The arguments of `applyAsync` after `fn`: `args` (required as for `apply`),
  * then the optional callbacks, `signal` and `timeout`.
@@ -69,7 +70,23 @@ export type ApplyArgs<F extends TaskFunction> = [] extends Parameters<F>
  * @typeParam F The function's type.
  */
 export type ApplyAsyncArgs<F extends TaskFunction> = [] extends Parameters<F>
-  ? [args?: Parameters<F>, options?: ApplyAsyncOptions<Awaited<ReturnType<F>>>]
-  : [args: Parameters<F>, options?: ApplyAsyncOptions<Awaited<ReturnType<F>>>];
+  ? [args?: SendableArgs<Parameters<F>>, options?: ApplyAsyncOptions<Received<ReturnType<F>>>]
+  : [args: SendableArgs<Parameters<F>>, options?: ApplyAsyncOptions<Received<ReturnType<F>>>];
 /** The input of `map`-like calls: a sync or async iterable. */
 export type TaskInput<T> = Iterable<T> | AsyncIterable<T>;
+/**
+ * A task's arguments, each of which may come wrapped in a `Transfer` (its
+ * buffers then move to the worker in the thread context).
+ *
+ * @typeParam P The function's parameters.
+ */
+export type SendableArgs<P extends readonly unknown[]> = {
+  [K in keyof P]: P[K] | Transfer<P[K]>;
+};
+/**
+ * What the caller receives from a task returning `R` (or a promise of it):
+ * a `Transfer`'s value, not the `Transfer`.
+ *
+ * @typeParam R The task's return type.
+ */
+export type Received<R> = Awaited<R> extends Transfer<infer V> ? V : Awaited<R>;

@@ -24,7 +24,7 @@ export interface MapJobSpec {
   readonly mode: TaskMode;
   readonly planner: ChunkPlanner;
   /** Turns a chunk's items into what travels (shareable objects encoded). */
-  readonly encode: (items: unknown[]) => unknown;
+  readonly encode: (items: unknown[]) => { value: unknown; transfer?: readonly object[] };
 }
 
 /** The sink and lazy task source of one map call. */
@@ -128,8 +128,9 @@ export class MapJob<R> implements TaskSink, TaskSource, WorkLink {
     const at = this.#at;
     const items = this.#items.slice(at, at + size);
     let payload: unknown;
+    let transfer: readonly object[] | undefined;
     try {
-      payload = spec.encode(items);
+      ({ value: payload, transfer } = spec.encode(items));
     } catch (error) {
       // An item that cannot be sent fails the call; nothing more is cut.
       this.abandon(error);
@@ -149,6 +150,7 @@ export class MapJob<R> implements TaskSink, TaskSource, WorkLink {
       mode: spec.mode,
       payload,
       items: payload instanceof Float64Array ? items : undefined,
+      transfer,
       losses: 0,
       sink: this.#sink,
       target: size,

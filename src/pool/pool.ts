@@ -13,10 +13,12 @@ import type {
   IMapOptions,
   MapAsyncOptions,
   MapOptions,
+  Received,
   TaskFunction,
   TaskInput,
 } from "./call_types.ts";
 import type { IMapIterator } from "./imap_iterator.ts";
+import type { Transfer } from "../transport/transfer.ts";
 import { forgetOpenPool, trackOpenPool } from "./pool_exit.ts";
 import { checkPoolOptions, type Chunksize, type PoolOptions } from "./options.ts";
 import { PoolEngine } from "./pool_engine.ts";
@@ -94,11 +96,11 @@ export class Pool implements AsyncDisposable {
   async apply<F extends TaskFunction>(
     fn: F,
     ...[args, options]: ApplyArgs<F>
-  ): Promise<Awaited<ReturnType<F>>> {
+  ): Promise<Received<ReturnType<F>>> {
     const cancel = options === undefined || options === null
       ? undefined
       : { signal: options.signal, timeout: options.timeout };
-    return await this.#engine.apply<Awaited<ReturnType<F>>>(fn, args, cancel).get();
+    return await this.#engine.apply<Received<ReturnType<F>>>(fn, args, cancel).get();
   }
 
   /**
@@ -135,7 +137,7 @@ export class Pool implements AsyncDisposable {
   applyAsync<F extends TaskFunction>(
     fn: F,
     ...[args, options]: ApplyAsyncArgs<F>
-  ): AsyncResult<Awaited<ReturnType<F>>> {
+  ): AsyncResult<Received<ReturnType<F>>> {
     return this.#engine.apply(fn, args, options);
   }
 
@@ -172,9 +174,9 @@ export class Pool implements AsyncDisposable {
    */
   async map<T, R>(
     fn: (item: T) => R,
-    iterable: TaskInput<T>,
+    iterable: TaskInput<T | Transfer<T>>,
     chunksize?: Chunksize | MapOptions,
-  ): Promise<Awaited<R>[]> {
+  ): Promise<Received<R>[]> {
     return await this.mapAsync(fn, iterable, chunksize).get();
   }
 
@@ -198,9 +200,9 @@ export class Pool implements AsyncDisposable {
    */
   mapAsync<T, R>(
     fn: (item: T) => R,
-    iterable: TaskInput<T>,
-    chunksize?: Chunksize | MapAsyncOptions<Awaited<R>>,
-  ): AsyncResult<Awaited<R>[]> {
+    iterable: TaskInput<T | Transfer<T>>,
+    chunksize?: Chunksize | MapAsyncOptions<Received<R>>,
+  ): AsyncResult<Received<R>[]> {
     return this.#engine.map(fn, iterable, false, chunksize);
   }
 
@@ -222,9 +224,9 @@ export class Pool implements AsyncDisposable {
    */
   async starmap<F extends TaskFunction>(
     fn: F,
-    iterable: TaskInput<Parameters<F>>,
+    iterable: TaskInput<Parameters<F> | Transfer<Parameters<F>>>,
     chunksize?: Chunksize | MapOptions,
-  ): Promise<Awaited<ReturnType<F>>[]> {
+  ): Promise<Received<ReturnType<F>>[]> {
     return await this.starmapAsync(fn, iterable, chunksize).get();
   }
 
@@ -247,9 +249,9 @@ export class Pool implements AsyncDisposable {
    */
   starmapAsync<F extends TaskFunction>(
     fn: F,
-    iterable: TaskInput<Parameters<F>>,
-    chunksize?: Chunksize | MapAsyncOptions<Awaited<ReturnType<F>>>,
-  ): AsyncResult<Awaited<ReturnType<F>>[]> {
+    iterable: TaskInput<Parameters<F> | Transfer<Parameters<F>>>,
+    chunksize?: Chunksize | MapAsyncOptions<Received<ReturnType<F>>>,
+  ): AsyncResult<Received<ReturnType<F>>[]> {
     return this.#engine.map(fn, iterable, true, chunksize);
   }
 
@@ -285,9 +287,9 @@ export class Pool implements AsyncDisposable {
    */
   imap<T, R>(
     fn: (item: T) => R,
-    iterable: TaskInput<T>,
+    iterable: TaskInput<T | Transfer<T>>,
     chunksize?: number | IMapOptions,
-  ): IMapIterator<Awaited<R>> {
+  ): IMapIterator<Received<R>> {
     return this.#engine.imap(fn, iterable, true, chunksize);
   }
 
@@ -311,9 +313,9 @@ export class Pool implements AsyncDisposable {
    */
   imapUnordered<T, R>(
     fn: (item: T) => R,
-    iterable: TaskInput<T>,
+    iterable: TaskInput<T | Transfer<T>>,
     chunksize?: number | IMapOptions,
-  ): IMapIterator<Awaited<R>> {
+  ): IMapIterator<Received<R>> {
     return this.#engine.imap(fn, iterable, false, chunksize);
   }
 

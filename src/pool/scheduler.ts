@@ -19,7 +19,12 @@ import { getBackend } from "../runtime/backend.ts";
 import type { Backend, ExitInfo } from "../runtime/types.ts";
 import { readResult, resultBatch, resultCount, sendTasks } from "../transport/batch_codec.ts";
 import { decodeError } from "../transport/error_codec.ts";
-import type { ExitingMessage, FromWorker, SourceFunction } from "../transport/protocol.ts";
+import {
+  type ExitingMessage,
+  type FromWorker,
+  MODE_APPLY,
+  type SourceFunction,
+} from "../transport/protocol.ts";
 import { serveWorkerRpc } from "../transport/rpc.ts";
 import {
   nextBatch,
@@ -278,7 +283,11 @@ export class Scheduler {
       fns,
       this.#backend!.jsonBatches === true,
       (task) => slot.push(task),
-      (task, error) => task.sink.settleTask(task, false, error),
+      (task, error) => {
+        // Its function's source went with it, or nowhere: send it again with the next task.
+        if (task.source !== undefined) slot.seen.delete(task.source[0]);
+        task.sink.settleTask(task, false, error);
+      },
     );
     slot.updateRef();
     this.canceller.advanced(slot);
@@ -318,7 +327,7 @@ export class Scheduler {
       const task = slot.shift();
       if (task === undefined) break;
       if (task.sink.observe !== undefined) task.sink.observe(task, busy / count);
-      const { ok, value } = readResult(batch, i);
+      const { ok, value } = readResult(batch, i, task.mode !== MODE_APPLY);
       task.sink.settleTask(task, ok, value);
     }
     if (slot.pending === 0) slot.quarantined = false;

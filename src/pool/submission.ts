@@ -11,6 +11,7 @@ import { packChunk } from "../transport/batch_codec.ts";
 import { collectLeases, releaseLeases } from "../transport/leases.ts";
 import { MODE_APPLY, MODE_MAP, type SourceFunction, type TaskMode } from "../transport/protocol.ts";
 import { encodeShared } from "../transport/shareable.ts";
+import { transfersUsed, unwrapTransfers } from "../transport/transfer.ts";
 import type { Context } from "../runtime/types.ts";
 import { CancelledError } from "../errors.ts";
 import { AsyncResult, linkResult, settleResult, type WorkLink } from "./async_result.ts";
@@ -125,11 +126,29 @@ export class Submitter {
   }
 
   /** What a task's arguments or chunk travel as, and the objects it served (process context). */
-  #encode(mode: TaskMode, payload: unknown[]): { value: unknown; ids?: string[] } {
+  #encode(
+    mode: TaskMode,
+    payload: unknown[],
+  ): { value: unknown; ids?: string[]; transfer?: readonly object[] } {
+    if (transfersUsed()) {
+      const moved = unwrapTransfers(payload);
+      if (moved !== undefined) return this.#encodeMoved(moved.values as unknown[], moved.transfer);
+    }
     const packed = packChunk(mode, payload);
     if (packed !== undefined) return { value: packed };
     if (this.#context === "thread") return { value: encodeShared(payload, "thread") };
     return collectLeases(() => encodeShared(payload, "process"));
+  }
+
+  /** `#encode` for a payload that held a `Transfer` (nothing moves to a child process). */
+  #encodeMoved(
+    values: unknown[],
+    transfer: readonly object[],
+  ): { value: unknown; ids?: string[]; transfer?: readonly object[] } {
+    if (this.#context === "thread") return { value: encodeShared(values, "thread"), transfer };
+    // The list still goes along, so that a buffer detached already fails its task in both
+    // contexts; a child process's channel copies and ignores it.
+    return { ...collectLeases(() => encodeShared(values, "process")), transfer };
   }
 
   /** The scope of a submission's `signal`/`timeout`, if it has either. */
@@ -149,13 +168,14 @@ export class Submitter {
     scope: CancelScope | undefined,
   ): Task {
     const source = sourceFunction(fn);
-    const { value, ids } = this.#encode(mode, payload);
+    const { value, ids, transfer } = this.#encode(mode, payload);
     const task: Task = {
       key: source[0],
       source,
       mode,
       payload: value,
       items: value instanceof Float64Array ? payload : undefined,
+      transfer,
       losses: 0,
       sink: ids === undefined ? sink : leasedSink(sink, ids),
       target,
@@ -266,9 +286,9 @@ export class Submitter {
     });
     const leases: string[] = [];
     const encode = (chunk: unknown[]) => {
-      const { value, ids } = this.#encode(mode, chunk);
-      if (ids !== undefined) leases.push(...ids);
-      return value;
+      const encoded = this.#encode(mode, chunk);
+      if (encoded.ids !== undefined) leases.push(...encoded.ids);
+      return encoded;
     };
     job.start(items, { source, mode, planner, encode });
     // What its chunks served stays pinned until the whole map has settled.

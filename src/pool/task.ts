@@ -74,6 +74,8 @@ export interface Task {
    * buffer moves to the worker (thread context): what a resend packs again.
    */
   readonly items: unknown[] | undefined;
+  /** What moves with the payload instead of being copied (`Transfer`, thread context). */
+  readonly transfer?: readonly object[];
   /** How many workers died while holding this task unanswered, not knowing whether it ran. */
   losses: number;
   readonly sink: TaskSink;

@@ -16,6 +16,8 @@
  * - Where the channel's structured clone is slow (`Backend.jsonBatches`,
  *   `ParentPort.jsonBatches`), a whole batch travels as JSON text when JSON
  *   carries it exactly (`json_batch.ts`); otherwise by structured clone.
+ * - What a `Transfer` lists moves with the batch (`transfer.ts`); the
+ *   worker's side of results is `result_outbox.ts`.
  * - When a batch cannot be cloned, its entries go one by one, so only the
  *   task whose arguments cannot be sent fails (a `TypeError` naming the
  *   culprit), or only the result that cannot be sent (a `MaybeEncodingError`).
@@ -24,15 +26,15 @@
  */
 import { MaybeEncodingError } from "../errors.ts";
 import { findUncloneable } from "./clone_check.ts";
-import { decodeError, encodeError, type WireError } from "./error_codec.ts";
+import { decodeError, type WireError } from "./error_codec.ts";
 import { jsonBatch, readBatch } from "./json_batch.ts";
 import { packedBuffers, packNumbers, unpackNumbers } from "./numeric_pack.ts";
+import { joinTransfers, transferProblem } from "./transfer.ts";
 import {
   type FunctionKey,
   MODE_APPLY,
   MODE_MAP,
   type ResultsMessage,
-  type ResultStatus,
   type SourceFunction,
   STATUS_ENCODING,
   STATUS_OK,
@@ -57,7 +59,7 @@ export const RESULT_STATUS = 0;
 export const RESULT_VALUE = 1;
 
 /** Posts one message, with buffers to transfer. May throw when something cannot be cloned. */
-export type Post = (message: unknown, transfer?: ArrayBuffer[]) => void;
+export type Post = (message: unknown, transfer?: object[]) => void;
 
 /** What of a task travels. */
 export interface WireTask {
@@ -70,6 +72,8 @@ export interface WireTask {
   readonly flags?: number;
   /** What {@linkcode encodeChunk} (or the arguments' own encoding) made. */
   readonly payload: unknown;
+  /** What moves with the payload (a `Transfer`'s list), if anything. */
+  readonly transfer?: readonly object[];
 }
 
 /**
@@ -117,20 +121,50 @@ export function sendTasks<T extends WireTask>(
   failed: (task: T, error: TypeError) => void,
 ): void {
   const batch: unknown[] = [];
-  for (const task of tasks) batch.push(task.key, task.mode | (task.flags ?? 0), task.payload);
+  let moves: object[] | undefined;
+  let broken = false;
+  for (const task of tasks) {
+    batch.push(task.key, task.mode | (task.flags ?? 0), task.payload);
+    if (task.transfer !== undefined) {
+      // Repeats (one buffer named by two tasks) are dropped once, when posting.
+      (moves ??= []).push(...task.transfer);
+      broken ||= transferProblem(task.transfer) !== undefined;
+    }
+  }
+  if (!broken && postBatch(post, batch, fns, json, moves)) {
+    for (const task of tasks) sent(task);
+    return;
+  }
+  // Something could not be cloned: send one by one and fail only those.
+  for (const task of tasks) sendTask(post, task, sent, failed);
+}
+
+/** Post a whole batch; false when something in it cannot be cloned. */
+function postBatch(
+  post: Post,
+  batch: unknown[],
+  fns: readonly SourceFunction[],
+  json: boolean,
+  moves: object[] | undefined,
+): boolean {
   try {
-    const text = json ? jsonBatch(batch, TASK_STRIDE, TASK_PAYLOAD) : undefined;
+    const text = json && moves === undefined
+      ? jsonBatch(batch, TASK_STRIDE, TASK_PAYLOAD)
+      : undefined;
     const wire = text ?? batch;
     const message: TasksMessage = fns.length > 0
       ? { t: "tasks", fns, batch: wire }
       : { t: "tasks", batch: wire };
-    post(message, text === undefined ? packedBuffers(batch, TASK_STRIDE, TASK_PAYLOAD) : undefined);
+    post(
+      message,
+      text === undefined
+        ? joinTransfers(packedBuffers(batch, TASK_STRIDE, TASK_PAYLOAD), moves)
+        : undefined,
+    );
+    return true;
   } catch {
-    // Something could not be cloned: send one by one and fail only those.
-    for (const task of tasks) sendTask(post, task, sent, failed);
-    return;
+    return false;
   }
-  for (const task of tasks) sent(task);
 }
 
 function sendTask<T extends WireTask>(
@@ -140,10 +174,16 @@ function sendTask<T extends WireTask>(
   failed: (task: T, error: TypeError) => void,
 ): void {
   const fns = task.source !== undefined ? [task.source] : undefined;
+  // A listed buffer moved already: structured clone would send an empty view to a process.
+  const moved = task.transfer === undefined ? undefined : transferProblem(task.transfer);
+  if (moved !== undefined) {
+    failed(task, new TypeError(`Cannot send the task's arguments to the worker: ${moved}`));
+    return;
+  }
   try {
     const batch = [task.key, task.mode | (task.flags ?? 0), task.payload];
     const message: TasksMessage = { t: "tasks", fns, batch };
-    post(message, packedBuffers(batch, TASK_STRIDE, TASK_PAYLOAD));
+    post(message, joinTransfers(packedBuffers(batch, TASK_STRIDE, TASK_PAYLOAD), task.transfer));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const culprit = findUncloneable(task.payload, task.mode === MODE_APPLY ? "args" : "items");
@@ -225,93 +265,6 @@ export class TaskInbox {
   }
 }
 
-function describe(value: unknown): string {
-  try {
-    return typeof value === "function"
-      ? value.toString().slice(0, 200)
-      : String(value).slice(0, 200);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-/**
- * Worker side: results waiting to be sent, sent in one message per flush.
- *
- * @example
- * ```ts
- * import { ResultOutbox } from "./batch_codec.ts";
- * import { STATUS_OK } from "./protocol.ts";
- * const outbox = new ResultOutbox((m) => console.log(m), false);
- * outbox.add(STATUS_OK, 42, false);
- * outbox.flush(0.1); // { t: "results", batch: [0, 42], busy: 0.1 }
- * ```
- */
-export class ResultOutbox {
-  readonly #post: Post;
-  readonly #json: boolean;
-  #out: unknown[] = [];
-
-  /**
-   * @param post Posts to the parent.
-   * @param json Whether the channel prefers JSON text.
-   */
-  constructor(post: Post, json: boolean) {
-    this.#post = post;
-    this.#json = json;
-  }
-
-  /** Whether nothing waits. */
-  get empty(): boolean {
-    return this.#out.length === 0;
-  }
-
-  /**
-   * Add one task's outcome.
-   *
-   * @param status `STATUS_OK` or `STATUS_ERROR` (then `value` is a `WireError`).
-   * @param value The value (a chunk's array of values).
-   * @param chunk Whether the task was a chunk (its values may travel packed).
-   */
-  add(status: ResultStatus, value: unknown, chunk: boolean): void {
-    const wire = chunk && status === STATUS_OK ? packNumbers(value as unknown[]) ?? value : value;
-    this.#out.push(status, wire);
-  }
-
-  /**
-   * Send what waits; a result that cannot be cloned becomes a `STATUS_ENCODING` failure.
-   *
-   * @param busy Worker milliseconds the results' tasks took.
-   */
-  flush(busy: number): void {
-    const batch = this.#out;
-    this.#out = [];
-    try {
-      this.#send(batch, busy);
-    } catch {
-      // Some result could not be cloned: send one by one, flagging failures.
-      for (let i = 0; i < batch.length; i += RESULT_STRIDE) {
-        const value = batch[i + RESULT_VALUE];
-        try {
-          this.#send([batch[i + RESULT_STATUS], value], busy);
-        } catch (error) {
-          const failure: WireEncodingFailure = { error: encodeError(error), repr: describe(value) };
-          this.#send([STATUS_ENCODING, failure], busy);
-        }
-      }
-    }
-  }
-
-  #send(batch: unknown[], busy: number): void {
-    const text = this.#json ? jsonBatch(batch, RESULT_STRIDE, -1) : undefined;
-    if (text !== undefined) this.#post({ t: "results", batch: text, busy });
-    else {
-      const message: ResultsMessage = { t: "results", batch, busy };
-      this.#post(message, packedBuffers(batch, RESULT_STRIDE, RESULT_VALUE));
-    }
-  }
-}
-
 /**
  * Main side: the outcomes of a results message.
  *
@@ -356,6 +309,8 @@ export interface Outcome {
  *
  * @param batch What {@linkcode resultBatch} returned.
  * @param i The result's index (0 to `resultCount(batch) - 1`).
+ * @param chunk Whether its task was a chunk (only a chunk's results travel
+ *   packed: an apply's `Float64Array` stays one).
  * @returns The outcome.
  * @example
  * ```ts
@@ -363,12 +318,15 @@ export interface Outcome {
  * console.log(readResult([0, "x"], 0)); // { ok: true, value: "x" }
  * ```
  */
-export function readResult(batch: readonly unknown[], i: number): Outcome {
+export function readResult(batch: readonly unknown[], i: number, chunk = true): Outcome {
   const at = i * RESULT_STRIDE;
   const status = batch[at + RESULT_STATUS];
   const value = batch[at + RESULT_VALUE];
   if (status === STATUS_OK) {
-    return { ok: true, value: value instanceof Float64Array ? unpackNumbers(value) : value };
+    return {
+      ok: true,
+      value: chunk && value instanceof Float64Array ? unpackNumbers(value) : value,
+    };
   }
   if (status === STATUS_ENCODING) {
     const failure = value as WireEncodingFailure;

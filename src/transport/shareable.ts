@@ -91,7 +91,9 @@ function clonesFaithfully(value: object): boolean {
     value instanceof Error || value instanceof Boolean || value instanceof Number ||
     value instanceof String || (typeof SharedArrayBuffer === "function" &&
       value instanceof SharedArrayBuffer) ||
-    (typeof Blob === "function" && value instanceof Blob);
+    (typeof Blob === "function" && value instanceof Blob) ||
+    // A port only ever moves (a `Transfer` lists it); a child process rejects it when sending.
+    (typeof MessagePort === "function" && value instanceof MessagePort);
 }
 
 function classInstanceError(value: object): TypeError {

@@ -13,7 +13,8 @@
 import { interceptSelfExit, isSelfExit } from "../runtime/self_exit.ts";
 import type { ParentPort } from "../runtime/types.ts";
 import { encodeError } from "../transport/error_codec.ts";
-import { ResultOutbox, TaskInbox } from "../transport/batch_codec.ts";
+import { TaskInbox } from "../transport/batch_codec.ts";
+import { ResultOutbox } from "../transport/result_outbox.ts";
 import {
   FLAG_FLUSH,
   FLAG_SIGNAL,

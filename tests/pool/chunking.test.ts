@@ -211,7 +211,7 @@ describe("TaskQueue.frontUnmeasured()", () => {
       source: [1, "f", "(x) => x"],
       mode: MODE_MAP,
       planner: planChunks(2, 4, 2),
-      encode: (items) => items,
+      encode: (items) => ({ value: items }),
     });
     queue.push(job);
     assert.equal(queue.frontUnmeasured(), true);

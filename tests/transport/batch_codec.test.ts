@@ -1,17 +1,17 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { MaybeEncodingError } from "../../mod.ts";
+import { MaybeEncodingError, Transfer } from "../../mod.ts";
 import {
   packChunk,
   type Post,
   readResult,
   resultBatch,
   resultCount,
-  ResultOutbox,
   sendTasks,
   TaskInbox,
   type WireTask,
 } from "../../src/transport/batch_codec.ts";
+import { ResultOutbox } from "../../src/transport/result_outbox.ts";
 import { encodeError } from "../../src/transport/error_codec.ts";
 import {
   MODE_APPLY,
@@ -24,11 +24,11 @@ import {
 } from "../../src/transport/protocol.ts";
 
 /** A channel: what a post would deliver (structured clone, transfers honoured). */
-function channel(): { post: Post; received: unknown[]; transfers: ArrayBuffer[][] } {
+function channel(): { post: Post; received: unknown[]; transfers: object[][] } {
   const received: unknown[] = [];
-  const transfers: ArrayBuffer[][] = [];
+  const transfers: object[][] = [];
   const post: Post = (message, transfer) => {
-    received.push(structuredClone(message, { transfer }));
+    received.push(structuredClone(message, { transfer: transfer as Transferable[] }));
     transfers.push(transfer ?? []);
   };
   return { post, received, transfers };
@@ -105,6 +105,43 @@ describe("batch codec: tasks", () => {
     assert.deepEqual(r.taken.map((t) => t.payload), [[1], [3]]);
     assert.ok(r.received.every((m) => m.fns?.[0][0] === 7), "each carries its function");
   });
+
+  it("what tasks' Transfer lists name moves with the batch, each buffer once", () => {
+    const shared = new Float64Array(4);
+    const own = new Uint8Array(3);
+    const tasks = [
+      { ...task([shared]), transfer: [shared.buffer] },
+      { ...task([shared, own]), transfer: [shared.buffer, own.buffer] },
+    ];
+    const r = roundTrip(tasks, true);
+    assert.equal(r.received.length, 1);
+    assert.ok(Array.isArray(r.received[0].batch), "not as JSON text");
+    assert.deepEqual(r.transfers[0], [shared.buffer, own.buffer]);
+    assert.equal(shared.length, 0, "moved");
+    assert.equal(own.length, 0, "moved");
+    assert.equal((r.taken[0].payload as Float64Array[])[0].length, 4);
+  });
+
+  it("a task whose Transfer list names a detached buffer fails alone", () => {
+    const gone = new ArrayBuffer(8);
+    const view = new Uint8Array(gone);
+    structuredClone(gone, { transfer: [gone] });
+    const kept = new ArrayBuffer(8);
+    const tasks = [
+      task([1]),
+      { ...task([view]), transfer: [gone] },
+      { ...task([kept]), transfer: [kept] },
+    ];
+    for (const json of [false, true]) {
+      const r = roundTrip(json ? [tasks[0], tasks[1]] : tasks, json);
+      assert.equal(r.failed.length, 1);
+      assert.equal(r.failed[0][0], tasks[1]);
+      assert.ok(r.failed[0][1] instanceof TypeError);
+      assert.match(r.failed[0][1].message, /detached/);
+      assert.deepEqual(r.sent, json ? [tasks[0]] : [tasks[0], tasks[2]]);
+    }
+    assert.equal(kept.byteLength, 0, "the other task's buffer moved");
+  });
 });
 
 /** Flushes an outbox and decodes what the parent would get. */
@@ -163,6 +200,38 @@ describe("batch codec: results", () => {
     const r = results((out) => out.add(STATUS_OK, values, false), false);
     assert.equal(r.transfers[0].length, 0);
     assert.deepEqual(r.outcomes[0].value, values);
+  });
+
+  it("a Transfer result is unwrapped and its buffer moves (an apply's, a chunk's items)", () => {
+    const one = new Float64Array(5).fill(1);
+    const two = new Float64Array(6).fill(2);
+    const r = results((out) => {
+      out.add(STATUS_OK, new Transfer(one, [one.buffer]), false);
+      out.add(STATUS_OK, [new Transfer(two, [two.buffer]), 3], true);
+    }, true);
+    assert.equal(r.received.length, 1);
+    assert.deepEqual(r.transfers[0], [one.buffer, two.buffer]);
+    assert.equal(one.length + two.length, 0, "both moved");
+    const [, b] = r.outcomes;
+    const a = readResult(resultBatch(r.received[0]), 0, false);
+    assert.ok(a.value instanceof Float64Array && a.value.length === 5);
+    const items = b.value as [Float64Array, number];
+    assert.ok(items[0] instanceof Float64Array && items[0].length === 6 && items[1] === 3);
+  });
+
+  it("a Transfer result whose buffer was detached becomes MaybeEncodingError alone", () => {
+    const broken = new Float64Array(2);
+    const moved = new Transfer(broken, [broken.buffer]);
+    structuredClone(broken.buffer, { transfer: [broken.buffer] });
+    const r = results((out) => {
+      out.add(STATUS_OK, 1, false);
+      out.add(STATUS_OK, moved, false);
+      out.add(STATUS_OK, 3, false);
+    }, false);
+    assert.deepEqual(r.outcomes[0], { ok: true, value: 1 });
+    assert.ok(r.outcomes[1].value instanceof MaybeEncodingError);
+    assert.match((r.outcomes[1].value as Error).message, /detached/);
+    assert.deepEqual(r.outcomes[2], { ok: true, value: 3 });
   });
 
   it("an uncloneable result becomes MaybeEncodingError alone", () => {
