@@ -22,7 +22,7 @@
  * @module
  */
 import { describe } from "../args.ts";
-import { CHUNK_TIME_WEIGHT, movingAverage } from "./dispatch_policy.ts";
+import { CHUNK_TIME_WEIGHT, evenShare, movingAverage } from "./dispatch_policy.ts";
 
 /** A named chunking strategy. See the module documentation for each. */
 export type ChunkStrategy = "python" | "static" | "guided" | "factoring" | "auto";
@@ -254,6 +254,9 @@ class AutoPlanner implements ChunkPlanner {
   #targetMs: number;
   #perItem: number | undefined;
   #tailFloor: number;
+  /** The even share of a small map (see `evenShare`), decided at the first per-item time. */
+  #even: number | undefined;
+  #decided = false;
 
   constructor(
     total: number,
@@ -273,7 +276,14 @@ class AutoPlanner implements ChunkPlanner {
     if (perItemMs !== undefined && perItemMs >= 0 && Number.isFinite(perItemMs)) {
       this.#perItem = perItemMs;
       this.#resize();
+      this.#decide();
     }
+  }
+
+  /** Once, at the first per-item time: is the map small enough to split evenly? */
+  #decide(): void {
+    this.#decided = true;
+    this.#even = evenShare(this.remaining, this.#perItem!, this.#workers, this.#targetMs);
   }
 
   get perItemMs(): number | undefined {
@@ -281,6 +291,11 @@ class AutoPlanner implements ChunkPlanner {
   }
 
   next(): number {
+    if (this.#even !== undefined) {
+      const n = Math.min(this.#even, this.remaining);
+      this.remaining -= n;
+      return n;
+    }
     // Factoring's tail: never more than 1/(2P) of what is left, so the last
     // chunks shrink and the workers finish together.
     // Down to a quarter of the target work, where per-chunk cost would start to show.
@@ -296,6 +311,7 @@ class AutoPlanner implements ChunkPlanner {
     if (!(items > 0) || !(elapsedMs >= 0)) return;
     this.#perItem = movingAverage(this.#perItem, elapsedMs / items, CHUNK_TIME_WEIGHT);
     this.#resize();
+    if (!this.#decided) this.#decide();
   }
 
   /** Chunk size and tail floor from the per-item time. */
