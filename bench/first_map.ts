@@ -14,16 +14,18 @@
  * `--context` (comma list, default thread), `--rounds` (default 5, at least 5 for the
  * report), `--limit` (seconds per measurement, default 10), `--no-sweep` / `--short-sweep`,
  * `--no-python`, `--entry dist` (Node: the built package), `--outdir` (default
- * bench/results). Prints the markdown table and writes `first_map.<runtime>.json` there.
+ * bench/results), `--compare DIR` (also measures the `mod.ts` of another checkout, e.g. the
+ * code before a change, interleaved). Prints the markdown table and writes
+ * `first_map.<runtime>.json` there.
  *
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMain, machineInfo, parseFlags, progress, scriptArgs } from "./_env.ts";
-import { closeProblems, type Context, loadPool } from "./_pool.ts";
+import { closeProblems, type Context, loadPool, type PoolCtor } from "./_pool.ts";
 import type { Row, SuiteResult } from "./_suite.ts";
 import { firstMapSection } from "./_report_first.ts";
 import { findPython } from "./peers/cpython.ts";
@@ -71,6 +73,13 @@ if (isMain(import.meta)) {
   const { Pool, reason } = await loadPool(entry);
   if (!Pool) throw new Error(`our Pool: ${reason}`);
   const python = flags["no-python"] ? null : findPython();
+  const compareDir = str(flags.compare);
+  let compare: { label: string; Pool: PoolCtor } | undefined;
+  if (compareDir !== undefined) {
+    const href = pathToFileURL(join(compareDir, "mod.ts")).href;
+    const mod = await import(href) as { Pool: PoolCtor };
+    compare = { label: compareDir, Pool: mod.Pool };
+  }
   const machine = machineInfo();
   const notes: string[] = python ? [] : ["CPython skipped (no python3, or --no-python)"];
   if (entry === "dist") notes.push("our Pool: the built npm package (dist/mod.js, JavaScript)");
@@ -89,6 +98,7 @@ if (isMain(import.meta)) {
           python: python?.exe ?? null,
           sweep: flags["no-sweep"] ? "none" : flags["short-sweep"] ? "short" : "full",
           notes,
+          compare,
           progress: (detail) => progress("first_map", machine.runtime, `P=${processes} ${detail}`),
         }),
       );
@@ -112,6 +122,14 @@ if (isMain(import.meta)) {
   writeFileSync(file, JSON.stringify(result, null, 1) + "\n");
   const md = firstMapSection([result]).md;
   console.log([...md.slice(md.indexOf("") + 1), ...notes.map((n) => `- ${n}`)].join("\n"));
+  for (const r of rows.filter((r) => r.metric === "vs_compare" || r.variant.startsWith("auto ("))) {
+    const s = r.stats;
+    console.log(
+      `${r.context} ${r.workload} ${r.variant}: ${s.median.toFixed(3)} (${s.p25.toFixed(3)}–${
+        s.p75.toFixed(3)
+      }) ${r.unit}`,
+    );
+  }
   console.log(`\nwrote ${file}`);
   process.exit(0);
 }

@@ -34,6 +34,8 @@ export interface FirstMapOptions {
    * {@linkcode fixedSweep}; `"short"`, those above n/64; `"none"`.
    */
   readonly sweep: "full" | "short" | "none";
+  /** Another build of ours (e.g. the code before a change), measured as `auto (label)`. */
+  readonly compare?: { readonly label: string; readonly Pool: PoolCtor };
   readonly notes: string[];
   progress(detail: string): void;
 }
@@ -74,14 +76,19 @@ export function fixedSweep(n: number, processes: number): { label: string; size:
 }
 
 /** Ours, on a fresh pool per run. */
-function oursContender(o: FirstMapOptions, variant: string, chunk: number | undefined): Contender {
+function oursContender(
+  o: FirstMapOptions,
+  variant: string,
+  chunk: number | undefined,
+  Pool: PoolCtor = o.Pool,
+): Contender {
   let live: PoolLike | null = null;
   const warm = (x: number): number => x + 1;
   return {
     variant,
     subject: "ours",
     async run(_n, items) {
-      const pool = new o.Pool({ processes: o.processes, context: o.context });
+      const pool = new Pool({ processes: o.processes, context: o.context });
       live = pool;
       try {
         await pool.apply(warm, [3]);
@@ -151,6 +158,8 @@ export async function measureFirstMap(o: FirstMapOptions): Promise<Row[]> {
         contenders.push(oursContender(o, `fixed ${c.label}`, c.size));
       }
       if (python) contenders.push(python);
+      const other = o.compare;
+      if (other) contenders.push(oursContender(o, `auto (${other.label})`, undefined, other.Pool));
       const samples = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
       for (let round = 0; round < o.rounds; round++) {
         for (const c of contenders) {
@@ -203,6 +212,10 @@ function sizeRows(
     if (s.length === auto.length) {
       add("ours", `auto ÷ ${best.variant}`, "vs_best_fixed", "×", perRound(auto, s));
     }
+  }
+  const other = contenders.find((c) => c.variant.startsWith("auto ("));
+  if (other && samples.get(other)!.length === auto.length) {
+    add("ours", `auto ÷ ${other.variant}`, "vs_compare", "×", perRound(auto, samples.get(other)!));
   }
   if (py && samples.get(py)!.length === auto.length) {
     add("ours", "auto ÷ cpython", "vs_cpython", "×", perRound(auto, samples.get(py)!));

@@ -12,7 +12,9 @@
  *   {@linkcode ChunkPlanner.observe}), never more than Python's `ceil(n / 4P)`; 1/16 of
  *   Python's size until something was measured (single items when the total is unknown),
  *   unless the pool passes the per-item time its last `map` of the same function measured
- *   (the averages and that memo live in `dispatch_policy.ts`).
+ *   (the averages and that memo live in `dispatch_policy.ts`). At the first per-item time
+ *   it has, a map whose even split among the workers holds at most `targetChunkMs` of work
+ *   per worker is cut that way, one chunk per worker, and no finer.
  *   Like factoring, no chunk takes more than `1/(2P)` of what is left, so the last chunks
  *   shrink (down to a quarter of `targetChunkMs` of work) and the workers finish together.
  *   Fine chunks keep skewed workloads balanced, while the pool's transport batching keeps
