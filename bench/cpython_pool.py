@@ -9,6 +9,8 @@ Requests:
   {"op": "map", "n": N, "chunksize": C}  Pool.map(square, list(range(N)), C); C null = default
   {"op": "apply", "n": N}  N sequential Pool.apply round trips
   {"op": "start"}  start a new Pool(WORKERS), run one apply, close it (start to first result)
+  {"op": "fresh_map", "n": N}  a new Pool(WORKERS), one apply to warm it, then only
+      Pool.map(square, list(range(N))) at the default chunksize is timed (a user's first map)
   {"op": "quit"}
 """
 
@@ -20,6 +22,10 @@ import time
 
 def square(x):
     return x * x
+
+
+def inc(x):
+    return x + 1
 
 
 def spin(us):
@@ -42,6 +48,13 @@ def handle(pool, workers, req):
         t0 = time.perf_counter()
         pool.map(square, xs, req.get("chunksize"))
         return time.perf_counter() - t0
+    if op == "fresh_map":
+        xs = list(range(req["n"]))
+        with mp.Pool(workers) as fresh:
+            fresh.apply(inc, (3,))
+            t0 = time.perf_counter()
+            fresh.map(square, xs)
+            return time.perf_counter() - t0
     t0 = time.perf_counter()
     if op == "flood":
         n, us = req["n"], req.get("us", 0)

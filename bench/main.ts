@@ -27,7 +27,7 @@ import type { SuiteResult } from "./_suite.ts";
 import { writeReport } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SUITE_ORDER = ["task_cost", "peers", "chunking", "imap", "scaling"];
+const SUITE_ORDER = ["task_cost", "peers", "chunking", "imap", "scaling", "first_map"];
 const RUNTIMES = ["node", "deno", "bun"];
 
 /**

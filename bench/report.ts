@@ -15,6 +15,7 @@ import type { SuiteResult } from "./_suite.ts";
 import { peersSection, taskCostSection } from "./_report_cost.ts";
 import { chunkingSection, imapSection, scalingSection } from "./_report_sched.ts";
 import { targetsSection } from "./_report_targets.ts";
+import { firstMapSection } from "./_report_first.ts";
 
 export { fmt } from "./_report_util.ts";
 
@@ -72,6 +73,7 @@ export async function writeReport(results: SuiteResult[], dir: string): Promise<
     chunkingSection(results),
     imapSection(results),
     scalingSection(results),
+    firstMapSection(results),
   ];
   const skipped = [
     ...new Set(results.flatMap((r) =>

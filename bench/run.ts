@@ -7,7 +7,7 @@
  * bun bench/run.ts --suites peers
  * ```
  *
- * Flags: `--suites` (comma list of task_cost, peers, chunking, imap, scaling), `--scale`
+ * Flags: `--suites` (comma list of task_cost, peers, chunking, imap, scaling, first_map), `--scale`
  * (smoke, quick, full; default quick), `--contexts` (default `thread,process`), `--outdir`
  * (writes `<suite>.<runtime>.json` there; default: print the JSON), `--entry` (`source`:
  * mod.ts, the default; `dist`: the built npm package, dist/mod.js).
@@ -34,6 +34,7 @@ import {
   type SuiteResult,
 } from "./_suite.ts";
 import { runChunking } from "./suites/chunking.ts";
+import { runFirstMap } from "./suites/first_map.ts";
 import { runImap } from "./suites/imap.ts";
 import { runPeers } from "./suites/peers.ts";
 import { runScaling } from "./suites/scaling.ts";
@@ -46,6 +47,7 @@ export const SUITES: Readonly<Record<string, Suite>> = {
   chunking: runChunking,
   imap: runImap,
   scaling: runScaling,
+  first_map: runFirstMap,
 };
 
 /** Our Pool and the contexts that work here, probed once per process. */

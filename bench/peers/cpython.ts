@@ -12,7 +12,8 @@ export type CPythonRequest =
   | { op: "flood"; n: number; us?: number }
   | { op: "map"; n: number; chunksize?: number | null }
   | { op: "apply"; n: number }
-  | { op: "start" };
+  | { op: "start" }
+  | { op: "fresh_map"; n: number };
 
 /**
  * Finds a usable `python3`.
@@ -109,6 +110,22 @@ export class CPythonPool {
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.stdin!.end(JSON.stringify({ op: "quit" }) + "\n");
     const timer = setTimeout(() => child.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Stops a Python process that is busy (one that ran past a time limit): SIGINT, so that
+   * its `with Pool` blocks terminate their worker processes, then SIGKILL after 5 s.
+   *
+   * @returns Resolves when it has exited.
+   */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGINT");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);
   }

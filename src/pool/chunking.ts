@@ -12,7 +12,9 @@
  *   {@linkcode ChunkPlanner.observe}), never more than Python's `ceil(n / 4P)`; 1/16 of
  *   Python's size until something was measured (single items when the total is unknown),
  *   unless the pool passes the per-item time its last `map` of the same function measured
- *   (the averages and that memo live in `dispatch_policy.ts`).
+ *   (the averages and that memo live in `dispatch_policy.ts`). At the first per-item time
+ *   it has, a map whose even split among the workers holds at most `targetChunkMs` of work
+ *   per worker is cut that way, one chunk per worker, and no finer.
  *   Like factoring, no chunk takes more than `1/(2P)` of what is left, so the last chunks
  *   shrink (down to a quarter of `targetChunkMs` of work) and the workers finish together.
  *   Fine chunks keep skewed workloads balanced, while the pool's transport batching keeps
@@ -22,7 +24,7 @@
  * @module
  */
 import { describe } from "../args.ts";
-import { CHUNK_TIME_WEIGHT, movingAverage } from "./dispatch_policy.ts";
+import { CHUNK_TIME_WEIGHT, evenShare, movingAverage } from "./dispatch_policy.ts";
 
 /** A named chunking strategy. See the module documentation for each. */
 export type ChunkStrategy = "python" | "static" | "guided" | "factoring" | "auto";
@@ -254,6 +256,9 @@ class AutoPlanner implements ChunkPlanner {
   #targetMs: number;
   #perItem: number | undefined;
   #tailFloor: number;
+  /** The even share of a small map (see `evenShare`), decided at the first per-item time. */
+  #even: number | undefined;
+  #decided = false;
 
   constructor(
     total: number,
@@ -273,7 +278,14 @@ class AutoPlanner implements ChunkPlanner {
     if (perItemMs !== undefined && perItemMs >= 0 && Number.isFinite(perItemMs)) {
       this.#perItem = perItemMs;
       this.#resize();
+      this.#decide();
     }
+  }
+
+  /** Once, at the first per-item time: is the map small enough to split evenly? */
+  #decide(): void {
+    this.#decided = true;
+    this.#even = evenShare(this.remaining, this.#perItem!, this.#workers, this.#targetMs);
   }
 
   get perItemMs(): number | undefined {
@@ -281,6 +293,11 @@ class AutoPlanner implements ChunkPlanner {
   }
 
   next(): number {
+    if (this.#even !== undefined) {
+      const n = Math.min(this.#even, this.remaining);
+      this.remaining -= n;
+      return n;
+    }
     // Factoring's tail: never more than 1/(2P) of what is left, so the last
     // chunks shrink and the workers finish together.
     // Down to a quarter of the target work, where per-chunk cost would start to show.
@@ -296,6 +313,7 @@ class AutoPlanner implements ChunkPlanner {
     if (!(items > 0) || !(elapsedMs >= 0)) return;
     this.#perItem = movingAverage(this.#perItem, elapsedMs / items, CHUNK_TIME_WEIGHT);
     this.#resize();
+    if (!this.#decided) this.#decide();
   }
 
   /** Chunk size and tail floor from the per-item time. */

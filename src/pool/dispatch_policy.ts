@@ -15,7 +15,9 @@
  *   work (often the small last chunks of the previous map).
  * - `"auto"` chunking sizes chunks from a moving average of the per-item time
  *   ({@linkcode CHUNK_TIME_WEIGHT}), and the next map of the same function
- *   starts from what the last one measured ({@linkcode PerItemMemo}).
+ *   starts from what the last one measured ({@linkcode PerItemMemo}). A map
+ *   whose work, at the first per-item time known, is small splits what is left
+ *   evenly among the workers ({@linkcode evenShare}).
  *
  * @module
  */
@@ -174,6 +176,36 @@ export function nextBatch<W extends { readonly pending: number }>(
   }
   if (best === undefined) return undefined;
   return { worker: best, count: batchSize(window, best.pending, queued, accepting, room(best)) };
+}
+
+/**
+ * `"auto"` chunking's first decision once a per-item time is known: when each
+ * worker's even share of what is left holds at most `targetMs` of work, that
+ * share is the chunk size. Finer chunks would then cost more in messages than
+ * they could win in balance, and a fresh pool's single small map needs no
+ * more than one more round trip.
+ *
+ * @param remaining Items not yet cut (`Infinity` when unknown).
+ * @param perItemMs The per-item time (ms).
+ * @param workers How many workers there are.
+ * @param targetMs The work (ms) a chunk should hold at least.
+ * @returns `ceil(remaining / workers)`, or undefined when that is more work than `targetMs`.
+ * @example
+ * ```ts
+ * import { evenShare } from "./dispatch_policy.ts";
+ * console.log(evenShare(10_000, 0.0001, 2, 1)); // 5000
+ * console.log(evenShare(10_000, 0.01, 2, 1)); // undefined
+ * ```
+ */
+export function evenShare(
+  remaining: number,
+  perItemMs: number,
+  workers: number,
+  targetMs: number,
+): number | undefined {
+  if (!Number.isFinite(remaining) || remaining <= 0) return undefined;
+  const share = Math.ceil(remaining / Math.max(1, workers));
+  return share * perItemMs <= targetMs ? share : undefined;
 }
 
 /**

@@ -13,7 +13,10 @@ import {
 } from "../../bench/workloads.ts";
 import { peakHeldBack } from "../../bench/suites/imap.ts";
 import { workerCounts } from "../../bench/suites/scaling.ts";
-import { chunkLabel, SCALES } from "../../bench/_suite.ts";
+import { chunkLabel, row, SCALES, type SuiteResult } from "../../bench/_suite.ts";
+import { fixedSweep } from "../../bench/suites/first_map.ts";
+import { intList } from "../../bench/first_map.ts";
+import { firstMapSection } from "../../bench/_report_first.ts";
 import { parseFlags } from "../../bench/_env.ts";
 
 describe("bench statistics", () => {
@@ -95,5 +98,37 @@ describe("bench configuration", () => {
       suite: "peers",
       out: "x.json",
     });
+  });
+});
+
+describe("first-map benchmark", () => {
+  it("sweeps 1, Python's default and fractions of n, without repeats", () => {
+    assert.deepEqual(fixedSweep(1000, 2), [
+      { label: "1", size: 1 },
+      { label: "python = 125", size: 125 },
+      { label: "n/64 = 16", size: 16 },
+      { label: "n/16 = 63", size: 63 },
+      { label: "n/4 = 250", size: 250 },
+      { label: "n/2 = 500", size: 500 },
+    ]);
+    assert.deepEqual(intList("1e3,20", "sizes"), [1000, 20]);
+    assert.throws(() => intList("0", "sizes"), RangeError);
+  });
+
+  it("reports ours ÷ CPython and ours ÷ the best fixed chunksize per size", () => {
+    const s = (median: number) => summarize([median]);
+    const rows = [
+      row("thread", "ours", "square_1000", "auto", 2, "makespan_ms", "ms", s(1)),
+      row("thread", "ours", "square_1000", "fixed n/2 = 500", 2, "makespan_ms", "ms", s(0.9)),
+      row("thread", "ours", "square_1000", "fixed 1", 2, "makespan_ms", "ms", s(5)),
+      row("thread", "cpython", "square_1000", "default", 2, "makespan_ms", "ms", s(2)),
+      row("thread", "ours", "square_1000", "auto ÷ fixed n/2", 2, "vs_best_fixed", "×", s(1.1)),
+      row("thread", "ours", "square_1000", "auto ÷ cpython", 2, "vs_cpython", "×", s(0.5)),
+    ];
+    const machine = { runtime: "node" } as SuiteResult["machine"];
+    const result = { suite: "first_map", machine, rows, notes: [] } as unknown as SuiteResult;
+    const md = firstMapSection([result]).md.join("\n");
+    assert.ok(md.includes("| 1,000 | 1.00 | 0.90 (n/2 = 500) | 2.00 | **0.50** | **1.10** |"), md);
+    assert.ok(firstMapSection([]).md.includes("Not run."));
   });
 });

@@ -152,6 +152,28 @@ describe("planChunks()", () => {
     assert.ok(plan.next() >= 5000);
   });
 
+  it('"auto" splits a small map evenly once its first chunk is timed', () => {
+    const plan = planChunks("auto", 10_000, 2, { targetChunkMs: 1 });
+    const probes = [plan.next(), plan.next(), plan.next(), plan.next()];
+    assert.deepEqual(probes, [79, 79, 79, 79]);
+    plan.observe(79, 0.004); // about 0.05 µs per item: the rest is 0.5 ms of work
+    assert.deepEqual(drain(plan), [4842, 4842]);
+
+    const larger = planChunks("auto", 10_000, 2, { targetChunkMs: 1 });
+    larger.next();
+    larger.observe(79, 0.079); // 1 µs per item: 5 ms per worker, adaptive as before
+    assert.equal(larger.next(), 1000);
+    larger.observe(1000, 0.01); // later times do not switch to an even split
+    assert.ok(drain(larger).every((s) => s <= 1250));
+  });
+
+  it('"auto" splits evenly from the start when the last map measured small work', () => {
+    const plan = planChunks("auto", 1000, 2, { perItemMs: 0.0001 });
+    assert.deepEqual(drain(plan), [500, 500]);
+    const unknown = planChunks("auto", Infinity, 2, { perItemMs: 0.0001 });
+    assert.equal(unknown.next(), 10_000);
+  });
+
   it('"auto" with an unknown total cuts chunks of targetChunkMs of work once measured', () => {
     const plan = planChunks("auto", Infinity, 2, { targetChunkMs: 2 });
     assert.equal(plan.next(), 1);

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   batchSize,
+  evenShare,
   FIRST_CHUNKS_WINDOW,
   MAX_WINDOW,
   movingAverage,
@@ -84,5 +85,20 @@ describe("dispatch policy", () => {
     memo.remember(2, { perItemMs: 3 });
     assert.equal(memo.get(1), 0.25);
     assert.equal(memo.get(2), 3);
+  });
+});
+
+describe("evenShare()", () => {
+  it("splits what is left evenly when each share is at most the target work", () => {
+    assert.equal(evenShare(10_000, 0.0001, 2, 1), 5000); // 0.5 ms each
+    assert.equal(evenShare(9, 0.1, 2, 1), 5); // ceil(9 / 2), 0.5 ms
+    assert.equal(evenShare(20_000, 0.0001, 2, 1), 10_000); // exactly 1 ms each
+  });
+
+  it("leaves larger, unknown or finished maps to the adaptive sizing", () => {
+    assert.equal(evenShare(20_002, 0.0001, 2, 1), undefined);
+    assert.equal(evenShare(100, 1, 4, 1), undefined);
+    assert.equal(evenShare(Infinity, 0, 2, 1), undefined);
+    assert.equal(evenShare(0, 0.001, 2, 1), undefined);
   });
 });
