@@ -46,6 +46,32 @@ export const SIGNAL_PIPELINE_MS = 2;
  * tasks with a signal keeps every worker's queue full on a loaded machine.
  */
 export const RESPONSIVE_MS = 25;
+
+/**
+ * Whether a task with a signal may wait behind others in a worker: only while
+ * the pool's tasks are short and the worker answers (see {@linkcode SIGNAL_PIPELINE_MS}).
+ *
+ * @param taskMs The pool's task-time average (ms), once measured.
+ * @param busy Whether the worker holds unanswered tasks.
+ * @param answeredAt When its last results arrived (`performance.now()`).
+ * @param now The time now.
+ * @returns True when it may.
+ * @example
+ * ```ts
+ * import { signalMayQueue } from "./dispatch_policy.ts";
+ * console.log(signalMayQueue(0.01, true, 100, 110)); // true
+ * console.log(signalMayQueue(0.01, true, 100, 200)); // false: the worker went quiet
+ * ```
+ */
+export function signalMayQueue(
+  taskMs: number | undefined,
+  busy: boolean,
+  answeredAt: number,
+  now: number = performance.now(),
+): boolean {
+  return taskMs !== undefined && taskMs < SIGNAL_PIPELINE_MS &&
+    (!busy || now - answeredAt < RESPONSIVE_MS);
+}
 /** Tasks shorter than this (ms) go at least two per worker, so workers never wait for the next. */
 const SHORT_TASK_MS = 20;
 

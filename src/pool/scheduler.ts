@@ -26,13 +26,7 @@ import {
   type SourceFunction,
 } from "../transport/protocol.ts";
 import { serveWorkerRpc } from "../transport/rpc.ts";
-import {
-  nextBatch,
-  nextTaskMs,
-  queueWindow,
-  RESPONSIVE_MS,
-  SIGNAL_PIPELINE_MS,
-} from "./dispatch_policy.ts";
+import { nextBatch, nextTaskMs, queueWindow, signalMayQueue } from "./dispatch_policy.ts";
 import { initFailureMessage } from "./init_failure.ts";
 import type { Task, TaskSource } from "./task.ts";
 import { TaskQueue } from "./task_queue.ts";
@@ -262,10 +256,8 @@ export class Scheduler {
   }
 
   #send(slot: WorkerSlot, n: number): boolean {
-    // A task with a signal waits behind others in a worker only while these are short.
     const busy = slot.pending > 0;
-    const pipe = this.#taskMs !== undefined && this.#taskMs < SIGNAL_PIPELINE_MS &&
-      (!busy || performance.now() - slot.answeredAt < RESPONSIVE_MS);
+    const pipe = signalMayQueue(this.#taskMs, busy, slot.answeredAt);
     const tasks = this.#queue.take(n, pipe ? "any" : busy ? "none" : "first");
     if (tasks.length === 0) return false;
     if (tasks[0].losses > 0) slot.quarantined = true;

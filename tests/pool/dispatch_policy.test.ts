@@ -10,10 +10,19 @@ import {
   nextTaskMs,
   PerItemMemo,
   queueWindow,
+  signalMayQueue,
   TARGET_QUEUE_MS,
 } from "../../src/pool/dispatch_policy.ts";
 
 describe("dispatch policy", () => {
+  it("signalMayQueue: behind short tasks of a worker that answers, never before a measure", () => {
+    assert.equal(signalMayQueue(undefined, false, 0, 0), false, "nothing measured yet");
+    assert.equal(signalMayQueue(0.01, false, 0, 1e6), true, "an idle worker");
+    assert.equal(signalMayQueue(0.01, true, 100, 110), true, "a busy worker that answered lately");
+    assert.equal(signalMayQueue(0.01, true, 100, 200), false, "a busy worker gone quiet");
+    assert.equal(signalMayQueue(5, false, 0, 1), false, "long tasks");
+  });
+
   it("movingAverage starts at the first sample and moves by its weight", () => {
     assert.equal(movingAverage(undefined, 8, 0.5), 8);
     assert.equal(movingAverage(8, 4, 0.5), 6);
