@@ -49,7 +49,7 @@ export type { ResultCallbacks } from "./src/pool/async_result.ts";
 export { IMapIterator } from "./src/pool/imap_iterator.ts";
 export { taskSignal } from "./src/worker/task_signal.ts";
 export { Transfer } from "./src/transport/transfer.ts";
-export type { TransferItem } from "./src/transport/transfer.ts";
+export type { TransferItem, TransferPort } from "./src/transport/transfer.ts";
 export { CHUNK_STRATEGIES } from "./src/pool/chunking.ts";
 export type { ChunkStrategy } from "./src/pool/chunking.ts";
 export { getStartMethod, setStartMethod } from "./src/process/start_method.ts";

@@ -19,7 +19,19 @@ import { describe } from "../args.ts";
  * accepted by the type; a `SharedArrayBuffer` is refused when the `Transfer`
  * is made, since it is shared, never moved.
  */
-export type TransferItem = ArrayBufferLike | ArrayBufferView | MessagePort;
+export type TransferItem = ArrayBufferLike | ArrayBufferView | TransferPort;
+
+/**
+ * A `MessagePort` (the web's or `node:worker_threads`'), described by its
+ * shape so that the types need neither the DOM library nor `@types/node`
+ * (under `@types/node` alone `MessagePort` is a value, not a type).
+ */
+export interface TransferPort {
+  /** Sends a message through the port. */
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  /** Closes the port. */
+  close(): void;
+}
 
 /** Set once a `Transfer` has been made in this thread (see the module's note). */
 let used = false;
@@ -38,7 +50,7 @@ export function transfersUsed(): boolean {
   return used;
 }
 
-function isPort(value: unknown): value is MessagePort {
+function isPort(value: unknown): value is TransferPort {
   return typeof MessagePort === "function" && value instanceof MessagePort;
 }
 
@@ -59,7 +71,7 @@ function isDetached(buffer: ArrayBuffer): boolean {
   }
 }
 
-function checkItem(item: unknown, at: number): ArrayBuffer | MessagePort {
+function checkItem(item: unknown, at: number): ArrayBuffer | TransferPort {
   const what = "Cannot create Transfer";
   const name = `'transferList[${at}]'`;
   if (isPort(item)) return item;
@@ -118,7 +130,7 @@ export class Transfer<T = unknown> {
   /** The value the receiver gets. */
   readonly value: T;
   /** The buffers and ports that move with it (views replaced by their buffers, no repeats). */
-  readonly transferList: readonly (ArrayBuffer | MessagePort)[];
+  readonly transferList: readonly (ArrayBuffer | TransferPort)[];
 
   /**
    * Wrap `value` with what moves with it.
@@ -144,7 +156,7 @@ export class Transfer<T = unknown> {
         }`,
       );
     }
-    const list = new Set<ArrayBuffer | MessagePort>();
+    const list = new Set<ArrayBuffer | TransferPort>();
     for (let i = 0; i < transferList.length; i++) list.add(checkItem(transferList[i], i));
     this.value = value;
     this.transferList = [...list];
@@ -157,7 +169,7 @@ export interface Unwrapped {
   /** The values with every `Transfer` replaced by its value. */
   readonly values: unknown;
   /** What their transfer lists name. */
-  readonly transfer: (ArrayBuffer | MessagePort)[];
+  readonly transfer: (ArrayBuffer | TransferPort)[];
 }
 
 /**
@@ -176,7 +188,7 @@ export interface Unwrapped {
  */
 export function unwrapTransfers(values: readonly unknown[]): Unwrapped | undefined {
   let out: unknown[] | undefined;
-  let moved: Set<ArrayBuffer | MessagePort> | undefined;
+  let moved: Set<ArrayBuffer | TransferPort> | undefined;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(v instanceof Transfer)) continue;
