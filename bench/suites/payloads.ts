@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { type LimitedContender, limitedRounds } from "../_measure.ts";
 import { type PayloadWorkload, payloadWorkloads, transferItems } from "../_payload_data.ts";
 import { closePool, type Context, openPool, type TransferCtor, withTimeout } from "../_pool.ts";
 import { summarize } from "../_stats.ts";
@@ -22,14 +23,10 @@ const P = 2;
 const PEERS = ["piscina", "tinypool", "workerpool", "poolifier"];
 
 /** One contender of one workload: how to make a fresh pool and time the workload on it. */
-interface Entry {
-  readonly name: string;
+interface Entry extends LimitedContender {
   readonly context: Context | "none";
   readonly subject: string;
   readonly variant: string;
-  run(): Promise<number>;
-  /** Frees what a measurement that ran past the limit left behind. */
-  abandon(): Promise<void>;
 }
 
 function oursEntry(
@@ -101,6 +98,7 @@ function peerEntry(ctx: SuiteContext, w: PayloadWorkload, name: string): Entry {
 function pythonEntry(w: PayloadWorkload, py: CPythonPool): Entry {
   return {
     name: "CPython",
+    fatal: true, // abandoning kills its process
     context: "none",
     subject: "CPython",
     variant: "Pool.map default",
@@ -155,10 +153,14 @@ export async function runPayloads(ctx: SuiteContext): Promise<void> {
   const onNode = machine.runtime === "node";
   if (!onNode) ctx.notes.push("payloads: peers run on Node only (they are Node libraries)");
   const python = onNode ? findPython() : null;
-  const py = python ? new CPythonPool(python.exe) : null;
-  if (py) {
-    await withTimeout(py.start(P), 60_000, "starting CPython");
-    ctx.notes.push(`CPython ${py.info.version}, start method ${py.info.start_method}`);
+  let py = python ? new CPythonPool(python.exe) : null;
+  try {
+    await withTimeout(py?.start(P) ?? Promise.resolve(), 60_000, "starting CPython");
+    if (py) ctx.notes.push(`CPython ${py.info.version}, start method ${py.info.start_method}`);
+  } catch (e) {
+    ctx.notes.push(`payloads: CPython skipped: ${(e as Error).message}`);
+    await py?.kill();
+    py = null;
   }
   const limitMs = scale.name === "full" ? 120_000 : 60_000;
   const rounds = scale.payloadRounds;
@@ -172,42 +174,33 @@ export async function runPayloads(ctx: SuiteContext): Promise<void> {
       }
       if (onNode) entries.push(...PEERS.map((name) => peerEntry(ctx, w, name)));
       if (py && w.python) entries.push(pythonEntry(w, py));
-      const series = new Map(entries.map((e) => [e.name, [] as number[]]));
-      const timedOut = new Set<string>();
-      for (let r = 0; r < rounds; r++) {
-        for (const e of entries) {
-          const out = series.get(e.name)!;
-          if (timedOut.has(e.name) || gone.has(e.name)) {
-            out.push(NaN);
-            continue;
-          }
-          try {
-            out.push(await withTimeout(e.run(), limitMs, `${w.name} ${e.name}`));
-          } catch (err) {
-            out.push(NaN);
-            const msg = (err as Error).message.split("\n")[0];
-            if (msg.includes("did not finish within")) timedOut.add(e.name);
-            ctx.notes.push(`payloads ${w.name} ${e.name} round ${r + 1}: ${msg}`);
-            await withTimeout(e.abandon(), 15_000, `abandoning ${e.name}`).catch(() => {});
-            if (e.subject === "CPython") gone.add(e.name); // its process is gone
-          }
-        }
-        ctx.progress(`${w.name} round ${r + 1}/${rounds}`);
-      }
+      const failures: string[] = [];
+      const { series, timedOut } = await limitedRounds(
+        entries,
+        rounds,
+        limitMs,
+        gone,
+        failures,
+        (r) => ctx.progress(`${w.name} round ${r}/${rounds}`),
+      );
+      ctx.notes.push(...failures.map((n) => `payloads ${w.name}: ${n}`));
       const serial = serialMs(w, rounds);
       const serialMedian = summarize(serial).median;
       ctx.rows.push(
         row("none", "serial", w.name, "serial", 1, "makespan_ms", "ms", summarize(serial)),
       );
       const pySerial = py && !gone.has("CPython") && w.name === "primes_3ms"
-        ? await pythonSerial(w, py).catch(() => NaN)
+        ? await withTimeout(pythonSerial(w, py), limitMs, "CPython serial").catch(() => NaN)
         : NaN;
       for (const e of entries) {
         const ms = series.get(e.name)!;
-        const at = (metric: string, unit: string, samples: number[]): void =>
-          void ctx.rows.push(
-            row(e.context, e.subject, w.name, e.variant, P, metric, unit, summarize(samples)),
-          );
+        const at = (metric: string, unit: string, samples: number[]): void => {
+          const stats = summarize(samples);
+          // A contender with no finite sample (it failed or timed out) gets no figure.
+          if (stats.n) {
+            ctx.rows.push(row(e.context, e.subject, w.name, e.variant, P, metric, unit, stats));
+          }
+        };
         if (timedOut.has(e.name)) at("timed_out", "ms", [limitMs]);
         at("makespan_ms", "ms", ms);
         if (w.name === "primes_3ms") {
@@ -224,10 +217,12 @@ export async function runPayloads(ctx: SuiteContext): Promise<void> {
         PEERS.find((name) => series.get(name)?.[i] === best[i]);
       for (const e of entries.filter((x) => x.subject === "ours")) {
         const ms = series.get(e.name)!;
-        const at = (metric: string, samples: number[]): void =>
-          void ctx.rows.push(
-            row(e.context, "ours", w.name, e.variant, P, metric, "×", summarize(samples)),
-          );
+        const at = (metric: string, samples: number[]): void => {
+          const stats = summarize(samples);
+          if (stats.n) {
+            ctx.rows.push(row(e.context, "ours", w.name, e.variant, P, metric, "×", stats));
+          }
+        };
         if (peerSeries.length) at("vs_best_peer", perRound(ms, best));
         if (series.has("CPython")) at("vs_cpython", perRound(ms, series.get("CPython")!));
         if (e.context === "process") {
