@@ -146,3 +146,71 @@ export function ratioSummary(a: readonly number[], b: readonly number[]): Summar
   const n = Math.min(a.length, b.length);
   return summarize(Array.from({ length: n }, (_, i) => a[i] / b[i]));
 }
+
+/** A contender measured under a time limit by {@linkcode limitedRounds}. */
+export interface LimitedContender {
+  readonly name: string;
+  /** One measurement, in milliseconds. */
+  run(): Promise<number>;
+  /** Frees what a failed or overrunning measurement left behind. */
+  abandon(): Promise<void>;
+  /** Whether a failure leaves it unusable for every later measurement (a dead process). */
+  readonly fatal?: boolean;
+}
+
+/**
+ * Interleaved rounds (A B C, A B C, ...) where every measurement has a time limit. A
+ * contender that fails is abandoned (once per failure) and gets `NaN` for that round; one
+ * that runs past the limit is not measured again in these rounds; a `fatal` one that fails
+ * joins `gone` and is not measured again at all.
+ *
+ * @param contenders In round order.
+ * @param rounds Number of rounds.
+ * @param limitMs Time limit per measurement.
+ * @param gone Names never to measure (updated with fatal failures).
+ * @param notes Receives one line per failure.
+ * @returns Per contender the milliseconds of every round (`NaN` where none), and which ran
+ *   past the limit.
+ * @example
+ * ```ts
+ * import { limitedRounds } from "./_measure.ts";
+ * const slow = { name: "slow", run: () => new Promise<number>(() => {}), abandon: async () => {} };
+ * const r = await limitedRounds([slow], 2, 10, new Set(), []);
+ * console.log(r.timedOut.has("slow"), r.series.get("slow")); // true [NaN, NaN]
+ * ```
+ */
+export async function limitedRounds(
+  contenders: readonly LimitedContender[],
+  rounds: number,
+  limitMs: number,
+  gone: Set<string>,
+  notes: string[],
+  onRound: (round: number) => void = () => {},
+): Promise<{ series: Map<string, number[]>; timedOut: Set<string> }> {
+  const series = new Map(contenders.map((c) => [c.name, [] as number[]]));
+  const timedOut = new Set<string>();
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      const out = series.get(c.name)!;
+      if (timedOut.has(c.name) || gone.has(c.name)) {
+        out.push(NaN);
+        continue;
+      }
+      const what = `${c.name} round ${r + 1}`;
+      try {
+        out.push(await withTimeout(c.run(), limitMs, what));
+      } catch (e) {
+        out.push(NaN);
+        const message = (e as Error).message.split("\n")[0];
+        if (message === `${what} did not finish within ${limitMs} ms`) timedOut.add(c.name);
+        if (c.fatal) gone.add(c.name);
+        notes.push(message);
+        await withTimeout(c.abandon(), 15_000, `abandoning ${c.name}`).catch((x: Error) =>
+          notes.push(x.message)
+        );
+      }
+    }
+    onRound(r + 1);
+  }
+  return { series, timedOut };
+}

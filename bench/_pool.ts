@@ -38,9 +38,13 @@ export interface PoolLike {
 /** Constructor of the project's Pool. */
 export type PoolCtor = new (options: { processes: number; context?: Context }) => PoolLike;
 
-/** Our Pool, or why it could not be loaded. */
+/** Constructor of the project's `Transfer` (a value and the buffers that move with it). */
+export type TransferCtor = new (value: unknown, transferList: readonly unknown[]) => object;
+
+/** Our Pool (and the `Transfer` of the same build), or why it could not be loaded. */
 export interface LoadedPool {
   readonly Pool: PoolCtor | null;
+  readonly Transfer?: TransferCtor | null;
   readonly reason?: string;
 }
 
@@ -63,9 +67,13 @@ export type PackageEntry = "source" | "dist";
 export async function loadPool(entry: PackageEntry = "source"): Promise<LoadedPool> {
   const file = entry === "dist" ? "../dist/mod.js" : "../mod.ts";
   try {
-    const mod = await import(new URL(file, import.meta.url).href) as { Pool?: PoolCtor };
+    const mod = await import(new URL(file, import.meta.url).href) as {
+      Pool?: PoolCtor;
+      Transfer?: TransferCtor;
+    };
     if (typeof mod.Pool !== "function") return { Pool: null, reason: `${file} exports no Pool` };
-    return { Pool: mod.Pool };
+    // Transfer from the same build as Pool: the pool recognises only its own Transfer class.
+    return { Pool: mod.Pool, Transfer: typeof mod.Transfer === "function" ? mod.Transfer : null };
   } catch (e) {
     return { Pool: null, reason: `cannot import ${file}: ${(e as Error).message?.split("\n")[0]}` };
   }

@@ -23,7 +23,8 @@ export function chunkingSection(results: SuiteResult[]): Section {
   const md: string[] = ["## Chunking strategies", ""];
   if (!R.all.length) return { md: [...md, "Not run.", ""], charts: [] };
   md.push(
-    "`Pool.map` makespan ÷ ideal, where ideal = max(Σt / P, t_max) with P = cores (for the",
+    "`Pool.map` makespan ÷ ideal, where ideal = max(Σt / P, t_max) with P workers (the cores",
+    "unless `--processes` names other counts; for the",
     "trivial workload Σt is the serial time in the same process). Median (p25–p75) over the",
     "runs; the best strategy per workload in bold. `default` passes no chunksize.",
     "",
@@ -31,8 +32,11 @@ export function chunkingSection(results: SuiteResult[]): Section {
   const charts: [string, ChartSpec][] = [];
   const winners: string[][] = [];
   for (const runtime of R.distinct("runtime")) {
-    for (const context of R.distinct("context", { runtime, subject: "ours" })) {
-      const q = { runtime, context, subject: "ours", metric: "vs_ideal" };
+    // One table per context and worker count (`--processes` may name several).
+    const measured = R.where({ runtime, subject: "ours", metric: "vs_ideal" });
+    const groups = new Map(measured.map((r) => [`${r.context} ${r.processes}`, r]));
+    for (const { context, processes: P } of groups.values()) {
+      const q = { runtime, context, processes: P, subject: "ours", metric: "vs_ideal" };
       const strategies = R.distinct("variant", q);
       const rows: string[][] = [];
       for (const w of R.distinct("workload", q)) {
@@ -41,10 +45,10 @@ export function chunkingSection(results: SuiteResult[]): Section {
         const bestName = strategies[cells.findIndex((c) => c?.median === best)];
         const def = cells[strategies.indexOf("default")]?.median ?? NaN;
         const at = (metric: string, variant: string) =>
-          R.one({ runtime, context, subject: "ours", workload: w, variant, metric });
+          R.one({ runtime, context, processes: P, subject: "ours", workload: w, variant, metric });
         winners.push([
           runtime,
-          context,
+          `${context}, P=${P}`,
           w,
           bestName,
           num(best),
@@ -56,7 +60,7 @@ export function chunkingSection(results: SuiteResult[]): Section {
         rows.push([w, ...cells.map((c) => c?.median === best ? `**${fmt(c)}**` : fmt(c))]);
       }
       md.push(
-        `### ${runtime}, ${context} context`,
+        `### ${runtime}, ${context} context, P=${P}`,
         "",
         table(["workload", ...strategies], rows),
         "",
@@ -84,7 +88,13 @@ export function chunkingSection(results: SuiteResult[]): Section {
     md.push(`![makespan per strategy, ${context}](${file})`, "");
     charts.push([file, {
       title: `Makespan per strategy per workload (${context} context, median ms)`,
-      data: { values: points(R.where({ context, subject: "ours", metric: "makespan_ms" })) },
+      data: {
+        values: points(
+          R.where({ context, subject: "ours", metric: "makespan_ms" }).filter((r) =>
+            r.processes === R.distinct("processes", { context, subject: "ours" })[0]
+          ),
+        ),
+      },
       columns: 4,
       facet: { field: "workload", type: "nominal", title: null },
       resolve: { scale: { y: "independent" } },

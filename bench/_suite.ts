@@ -5,7 +5,7 @@
  * @module
  */
 import type { MachineInfo } from "./_env.ts";
-import type { Context, PoolCtor } from "./_pool.ts";
+import type { Context, PoolCtor, TransferCtor } from "./_pool.ts";
 import type { Summary } from "./_stats.ts";
 import type { ChunkStrategy } from "../src/pool/chunking.ts";
 
@@ -75,6 +75,10 @@ export interface Scale {
   readonly startRuns: number;
   /** Oversubscription factors of the scaling suite (× cores). */
   readonly oversubscribe: readonly number[];
+  /** Payloads suite: strings and records per map, arrays and prime ranges per map, rounds. */
+  readonly payloadItems: number;
+  readonly payloadChunks: number;
+  readonly payloadRounds: number;
 }
 
 const ALL_WORKLOADS = [
@@ -119,6 +123,9 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     pendingTasks: 500,
     startRuns: 2,
     oversubscribe: [2, 4],
+    payloadItems: 400,
+    payloadChunks: 8,
+    payloadRounds: 2,
   },
   quick: {
     name: "quick",
@@ -137,6 +144,9 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     pendingTasks: 10_000,
     startRuns: 2,
     oversubscribe: [2],
+    payloadItems: 5_000,
+    payloadChunks: 50,
+    payloadRounds: 5,
   },
   full: {
     name: "full",
@@ -155,6 +165,9 @@ export const SCALES: Readonly<Record<ScaleName, Scale>> = {
     pendingTasks: 100_000,
     startRuns: 5,
     oversubscribe: [2, 4],
+    payloadItems: 20_000,
+    payloadChunks: 200,
+    payloadRounds: 7,
   },
 };
 
@@ -164,8 +177,12 @@ export interface SuiteContext {
   readonly machine: MachineInfo;
   /** Our Pool, or null (the suite then measures only what needs no Pool). */
   readonly Pool: PoolCtor | null;
+  /** Our `Transfer`, from the same build as `Pool` (null when that build has none). */
+  readonly Transfer?: TransferCtor | null;
   /** Contexts of our Pool that work on this runtime. */
   readonly contexts: readonly Context[];
+  /** Worker counts from `--processes` (the scaling and chunking suites), or their default. */
+  readonly processes?: readonly number[];
   readonly rows: Row[];
   readonly notes: string[];
   /** Reports progress (`detail` like `"3/40 uniform_1ms × guided"`). */

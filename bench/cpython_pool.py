@@ -11,6 +11,10 @@ Requests:
   {"op": "start"}  start a new Pool(WORKERS), run one apply, close it (start to first result)
   {"op": "fresh_map", "n": N}  a new Pool(WORKERS), one apply to warm it, then only
       Pool.map(square, list(range(N))) at the default chunksize is timed (a user's first map)
+  {"op": "payload", "kind": K, "n": N, "ranges": R, "serial": S}  the payloads suite: items
+      built untimed (K upper: N 1 KB strings; derive: N records; primes: the [lo, hi) ranges R),
+      then Pool.map(fn, items) at the default chunksize on a new, warmed Pool(WORKERS); with S
+      true, map(fn, items) in this process instead (the serial time)
   {"op": "quit"}
 """
 
@@ -36,6 +40,58 @@ def spin(us):
     return reads
 
 
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+
+def upper(s):
+    return s.upper()
+
+
+def derive(r):
+    return dict(r, total=r["price"] * r["qty"])
+
+
+def count_primes(bounds):
+    count = 0
+    for x in range(max(2, bounds[0]), bounds[1]):
+        d = 2
+        while d * d <= x:
+            if x % d == 0:
+                break
+            d += 1
+        else:
+            count += 1
+    return count
+
+
+def payload_items(req):
+    kind = req["kind"]
+    if kind == "upper":
+        prefixes = (f"{i}:" for i in range(req["n"]))
+        return upper, [p + (ALPHABET * 28)[: 1024 - len(p)] for p in prefixes]
+    if kind == "derive":
+        return derive, [
+            {"id": i, "name": f"item {i}", "price": (i % 100) + 0.25, "qty": (i % 7) + 1}
+            for i in range(req["n"])
+        ]
+    if kind == "primes":
+        return count_primes, [tuple(r) for r in req["ranges"]]
+    raise ValueError("unknown payload kind: " + kind)
+
+
+def payload(workers, req):
+    fn, items = payload_items(req)
+    if req.get("serial"):
+        t0 = time.perf_counter()
+        list(map(fn, items))
+        return time.perf_counter() - t0
+    with mp.Pool(workers) as fresh:
+        fresh.apply(inc, (3,))
+        t0 = time.perf_counter()
+        fresh.map(fn, items)
+        return time.perf_counter() - t0
+
+
 def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -48,6 +104,8 @@ def handle(pool, workers, req):
         t0 = time.perf_counter()
         pool.map(square, xs, req.get("chunksize"))
         return time.perf_counter() - t0
+    if op == "payload":
+        return payload(workers, req)
     if op == "fresh_map":
         xs = list(range(req["n"]))
         with mp.Pool(workers) as fresh:

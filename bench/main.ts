@@ -8,6 +8,7 @@
  * npm run bench:quick    # short run (under 2 minutes on 2 cores): bench/results/quick/
  * node bench/main.ts --quick --runtimes node,deno --suites task_cost,peers
  * node bench/main.ts --node-entry source   # Node runs the .ts sources instead of dist/
+ * node bench/main.ts --suites scaling,chunking --processes 1,2,4,8,16   # worker counts
  * ```
  *
  * On Node the suites load the built npm package (`dist/`, JavaScript, built first with
@@ -24,10 +25,19 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { isMain, parseFlags, progress, scriptArgs } from "./_env.ts";
 import type { SuiteResult } from "./_suite.ts";
+import { intList } from "./first_map.ts";
 import { writeReport } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SUITE_ORDER = ["task_cost", "peers", "chunking", "imap", "scaling", "first_map"];
+const SUITE_ORDER = [
+  "task_cost",
+  "peers",
+  "payloads",
+  "chunking",
+  "imap",
+  "scaling",
+  "first_map",
+];
 const RUNTIMES = ["node", "deno", "bun"];
 
 /**
@@ -85,6 +95,7 @@ export async function runAll(options: {
   contexts: string[];
   outDir: string;
   nodeEntry?: "source" | "dist";
+  processes?: readonly number[];
 }): Promise<SuiteResult[]> {
   mkdirSync(options.outDir, { recursive: true });
   const nodeEntry = options.nodeEntry ?? "dist";
@@ -117,6 +128,7 @@ export async function runAll(options: {
       "--outdir",
       options.outDir,
       ...(runtime === "node" ? ["--entry", nodeEntry] : []),
+      ...(options.processes ? ["--processes", options.processes.join(",")] : []),
     ]);
     for (const suite of options.suites) {
       const out = join(options.outDir, `${suite}.${runtime}.json`);
@@ -148,6 +160,9 @@ if (isMain(import.meta)) {
     contexts: list(flags.contexts, ["thread", "process"]),
     outDir,
     nodeEntry: flags["node-entry"] === "source" ? "source" : "dist",
+    processes: typeof flags.processes === "string"
+      ? intList(flags.processes, "processes")
+      : undefined,
   });
   // The cluster benchmark needs a local redis-server (it starts its own); without one it is
   // reported as not run rather than failing the whole benchmark.

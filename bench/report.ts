@@ -16,6 +16,7 @@ import { peersSection, taskCostSection } from "./_report_cost.ts";
 import { chunkingSection, imapSection, scalingSection } from "./_report_sched.ts";
 import { targetsSection } from "./_report_targets.ts";
 import { firstMapSection } from "./_report_first.ts";
+import { payloadsSection } from "./_report_payloads.ts";
 
 export { fmt } from "./_report_util.ts";
 
@@ -70,6 +71,7 @@ export async function writeReport(results: SuiteResult[], dir: string): Promise<
     targetsSection(results),
     taskCostSection(results),
     peersSection(results),
+    payloadsSection(results),
     chunkingSection(results),
     imapSection(results),
     scalingSection(results),

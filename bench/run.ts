@@ -7,7 +7,8 @@
  * bun bench/run.ts --suites peers
  * ```
  *
- * Flags: `--suites` (comma list of task_cost, peers, chunking, imap, scaling, first_map), `--scale`
+ * Flags: `--suites` (comma list of task_cost, peers, payloads, chunking, imap, scaling,
+ * first_map), `--processes` (comma list of worker counts for scaling and chunking), `--scale`
  * (smoke, quick, full; default quick), `--contexts` (default `thread,process`), `--outdir`
  * (writes `<suite>.<runtime>.json` there; default: print the JSON), `--entry` (`source`:
  * mod.ts, the default; `dist`: the built npm package, dist/mod.js).
@@ -24,6 +25,7 @@ import {
   loadPool,
   type PackageEntry,
   type PoolCtor,
+  type TransferCtor,
   workingContexts,
 } from "./_pool.ts";
 import {
@@ -33,9 +35,11 @@ import {
   type SuiteContext,
   type SuiteResult,
 } from "./_suite.ts";
+import { intList } from "./first_map.ts";
 import { runChunking } from "./suites/chunking.ts";
 import { runFirstMap } from "./suites/first_map.ts";
 import { runImap } from "./suites/imap.ts";
+import { runPayloads } from "./suites/payloads.ts";
 import { runPeers } from "./suites/peers.ts";
 import { runScaling } from "./suites/scaling.ts";
 import { runTaskCost } from "./suites/task_cost.ts";
@@ -44,6 +48,7 @@ import { runTaskCost } from "./suites/task_cost.ts";
 export const SUITES: Readonly<Record<string, Suite>> = {
   task_cost: runTaskCost,
   peers: runPeers,
+  payloads: runPayloads,
   chunking: runChunking,
   imap: runImap,
   scaling: runScaling,
@@ -53,6 +58,7 @@ export const SUITES: Readonly<Record<string, Suite>> = {
 /** Our Pool and the contexts that work here, probed once per process. */
 export interface Prepared {
   readonly Pool: PoolCtor | null;
+  readonly Transfer?: TransferCtor | null;
   readonly contexts: Context[];
   readonly notes: string[];
 }
@@ -73,12 +79,12 @@ export async function prepare(
   wanted: readonly Context[],
   entry: PackageEntry = "source",
 ): Promise<Prepared> {
-  const { Pool, reason } = await loadPool(entry);
+  const { Pool, Transfer, reason } = await loadPool(entry);
   const notes: string[] = reason ? [`our Pool: ${reason}`] : [];
   if (entry === "dist") notes.push("our Pool: the built npm package (dist/mod.js, JavaScript)");
   if (!Pool) return { Pool, contexts: [], notes };
   const found = await workingContexts(Pool, wanted);
-  return { Pool, contexts: found.ok, notes: [...notes, ...found.notes] };
+  return { Pool, Transfer, contexts: found.ok, notes: [...notes, ...found.notes] };
 }
 
 /** Errors nobody handled while a suite ran (a pool bug; recorded in the notes). */
@@ -94,6 +100,7 @@ process.on("unhandledRejection", (e) => {
  * @param scaleName Sizes.
  * @param wanted Contexts to try (ignored when `prepared` is given).
  * @param prepared The result of {@linkcode prepare}, to share between suites.
+ * @param processes Worker counts for the scaling and chunking suites (`--processes`).
  * @returns The suite's result.
  * @throws {RangeError} For an unknown suite or scale.
  * @example
@@ -108,6 +115,7 @@ export async function runSuite(
   scaleName: ScaleName,
   wanted: readonly Context[],
   prepared?: Prepared,
+  processes?: readonly number[],
 ): Promise<SuiteResult> {
   const fn = SUITES[suite];
   if (!fn) {
@@ -118,7 +126,7 @@ export async function runSuite(
   const machine = machineInfo();
   const where = `${machine.runtime} ${machine.runtimeVersion}`;
   const startedAt = new Date().toISOString();
-  const { Pool, contexts, notes: probeNotes } = prepared ?? await prepare(wanted);
+  const { Pool, Transfer, contexts, notes: probeNotes } = prepared ?? await prepare(wanted);
   const notes = [...probeNotes];
   closeProblems.clear();
   stray.length = 0;
@@ -126,7 +134,9 @@ export async function runSuite(
     scale,
     machine,
     Pool,
+    Transfer: Transfer ?? null,
     contexts,
+    processes,
     rows: [],
     notes,
     progress: (detail) => progress(suite, where, detail),
@@ -153,12 +163,15 @@ if (isMain(import.meta)) {
   const scale = String(flags.scale ?? "quick") as ScaleName;
   const contexts = String(flags.contexts ?? "thread,process").split(",") as Context[];
   const entry = flags.entry === "dist" ? "dist" : "source";
+  const processes = typeof flags.processes === "string"
+    ? intList(flags.processes, "processes")
+    : undefined;
   const prepared = await prepare(contexts, entry);
   const runtime = machineInfo().runtime;
   for (const suite of suites) {
     let result: SuiteResult;
     try {
-      result = await runSuite(suite, scale, contexts, prepared);
+      result = await runSuite(suite, scale, contexts, prepared, processes);
     } catch (e) {
       progress(suite, runtime, `FAILED: ${(e as Error).stack ?? e}`);
       continue;

@@ -12,11 +12,15 @@ import { spin, square } from "../workloads.ts";
 import { CPythonPool } from "./cpython.ts";
 import type { PeerTask } from "./task.mjs";
 
-/** A pool under test. `flood` submits `n` tasks at once and resolves when all are done. */
+/**
+ * A pool under test. `flood` submits `n` tasks at once and resolves when all are done; `each`
+ * (the peers) submits every given task as one pool task and resolves with the results.
+ */
 export interface Contender {
   readonly name: string;
   start(workers: number): Promise<void>;
   flood(n: number, spinUs: number): Promise<void>;
+  each?(tasks: readonly PeerTask[]): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ function piscina(): Contender {
       await runAll(workers * 4, 0, (t) => pool!.run(t));
     },
     flood: (n, us) => runAll(n, us, (t) => pool!.run(t)),
+    each: (tasks) => Promise.all(tasks.map((t) => pool!.run(t))),
     stop: async () => await pool?.destroy(),
   };
 }
@@ -109,6 +114,7 @@ function tinypool(): Contender {
       await runAll(workers * 4, 0, (t) => pool!.run(t));
     },
     flood: (n, us) => runAll(n, us, (t) => pool!.run(t)),
+    each: (tasks) => Promise.all(tasks.map((t) => pool!.run(t))),
     stop: async () => await pool?.destroy(),
   };
 }
@@ -129,6 +135,7 @@ function workerpool(): Contender {
       await runAll(workers * 4, 0, (t) => pool!.exec("runTask", [t]));
     },
     flood: (n, us) => runAll(n, us, (t) => pool!.exec("runTask", [t])),
+    each: (tasks) => Promise.all(tasks.map((t) => pool!.exec("runTask", [t]))),
     stop: async () => void (await pool?.terminate()),
   };
 }
@@ -146,6 +153,7 @@ function poolifier(): Contender {
       await runAll(workers * 4, 0, (t) => pool!.execute(t));
     },
     flood: (n, us) => runAll(n, us, (t) => pool!.execute(t)),
+    each: (tasks) => Promise.all(tasks.map((t) => pool!.execute(t))),
     stop: async () => await pool?.destroy(),
   };
 }

@@ -13,7 +13,8 @@ export type CPythonRequest =
   | { op: "map"; n: number; chunksize?: number | null }
   | { op: "apply"; n: number }
   | { op: "start" }
-  | { op: "fresh_map"; n: number };
+  | { op: "fresh_map"; n: number }
+  | { op: "payload"; kind: string; n?: number; ranges?: number[][]; serial?: boolean };
 
 /**
  * Finds a usable `python3`.

@@ -1,6 +1,6 @@
 /**
  * Suite 3: speedup and parallel efficiency across worker counts 1…cores and oversubscribed
- * (2× and 4× cores), against the serial run of the same function in this process.
+ * (2× and 4× cores), or the counts `--processes` names, against the serial run of the same function in this process.
  * Efficiency = speedup ÷ min(P, cores). 1 ms and 100 µs tasks use chunksize 1, 10 µs tasks the
  * default chunking (issue 6's targets).
  *
@@ -46,7 +46,7 @@ export async function runScaling(ctx: SuiteContext): Promise<void> {
   const { scale, machine, Pool } = ctx;
   if (!Pool) return void ctx.notes.push("scaling: skipped, our Pool is not available");
   const cores = machine.cpus;
-  const counts = workerCounts(cores, scale.oversubscribe);
+  const counts = ctx.processes ?? workerCounts(cores, scale.oversubscribe);
   const total = ctx.contexts.length * scale.scalingWorkloads.length * counts.length;
   let done = 0;
   const effective = [];
@@ -85,6 +85,11 @@ export async function runScaling(ctx: SuiteContext): Promise<void> {
           ctx.rows.push(row(context, "ours", w.name, variant, P, "makespan_ms", "ms", ms));
           ctx.rows.push(row(context, "ours", w.name, variant, P, "speedup", "×", speedup));
           ctx.rows.push(row(context, "ours", w.name, variant, P, "efficiency", "", eff));
+          ctx.progress(
+            `${context} ${w.name} P=${P}: speedup ${speedup.median.toFixed(2)}, efficiency ${
+              eff.median.toFixed(2)
+            } (${eff.p25.toFixed(2)}–${eff.p75.toFixed(2)})`,
+          );
         } finally {
           await closePool(pool, `scaling ${context} P=${P}`);
         }

@@ -49,10 +49,12 @@ for (const context of CONTEXTS) {
 
     it("writes the report and one SVG chart per suite", async () => {
       const md = await writeReport(results, dir);
-      for (const title of ["## Machine", "## Per-task cost", "## Chunking strategies"]) {
+      const titles = ["## Machine", "## Per-task cost", "## Payloads", "## Chunking strategies"];
+      for (const title of titles) {
         assert.ok(md.includes(title), title);
       }
-      for (const chart of ["task_cost", `chunking_${context}`, "imap", "scaling"]) {
+      const charts = ["task_cost", `chunking_${context}`, "imap", "scaling"];
+      for (const chart of [...charts, `payloads_${detectRuntime()}`]) {
         const svg = readFileSync(join(dir, `${chart}.svg`), "utf8");
         assert.ok(svg.startsWith("<svg"), chart);
         assert.ok(!svg.includes("NaN"), chart);
